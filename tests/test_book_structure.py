@@ -1,0 +1,95 @@
+"""The book's conventions, checked: lessons stored without outputs, the table of
+contents in step with lessons/, and every lesson's Colab install cell in step
+with the one repository URL in _config.yml."""
+import json
+import pathlib
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LESSONS = sorted(p for p in (ROOT / "lessons").glob("*.ipynb"))
+
+
+def _config():
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def _toc_files(node):
+    """Every `file:` entry of _toc.yml, depth first."""
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for key in ("root",):
+            if key in node:
+                yield node[key]
+        for value in node.values():
+            if isinstance(value, (list, dict)):
+                yield from _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _toc_files(item)
+
+
+def _code_cells(path):
+    nb = json.loads(path.read_text())
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def install_cell_source(url: str) -> str:
+    """The first code cell every lesson starts with (Colab has no coursekit)."""
+    return (
+        "# On Colab, install coursekit from the book's repository; elsewhere this does nothing.\n"
+        "try:\n"
+        "    import coursekit\n"
+        "except ImportError:\n"
+        "    import subprocess, sys\n"
+        f'    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "git+{url}"])'
+    )
+
+
+def test_there_are_lessons():
+    assert LESSONS, "lessons/ holds no notebook"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_notebook_is_stored_without_outputs(path):
+    for cell in _code_cells(path):
+        assert not cell.get("outputs"), f"{path.name} stores outputs: clear them before committing"
+        assert cell.get("execution_count") is None, f"{path.name} stores execution counts"
+
+
+def test_toc_lists_exactly_the_lessons():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    listed = {f for f in _toc_files(toc) if f.startswith("lessons/")}
+    on_disk = {p.relative_to(ROOT).with_suffix("").as_posix() for p in LESSONS}
+    assert {pathlib.PurePosixPath(f).with_suffix("").as_posix() for f in listed} == on_disk
+
+
+def test_toc_files_exist():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    for f in _toc_files(toc):
+        candidates = [ROOT / f, *(ROOT / (f + ext) for ext in (".md", ".ipynb"))]
+        assert any(c.is_file() for c in candidates), f"_toc.yml names {f}, which does not exist"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_first_code_cell_installs_coursekit_from_the_repository(path):
+    url = _config()["repository"]["url"]
+    first = "".join(_code_cells(path)[0]["source"]).strip()
+    assert first == install_cell_source(url)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_has_title_exercises_and_references(path):
+    nb = json.loads(path.read_text())
+    md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert md.lstrip().startswith("# "), f"{path.name} does not open with a title"
+    assert ":::{exercise}" in md or "```{exercise}" in md, f"{path.name} has no exercise"
+    assert ":::{solution}" in md or "```{solution}" in md, f"{path.name} has no solution"
+    assert "{cite" in md, f"{path.name} cites nothing"
+
+
+def test_requirements_pin_jupyter_book_1():
+    req = (ROOT / "requirements.txt").read_text()
+    assert "jupyter-book>=1" in req and "<2" in req

@@ -1,0 +1,27 @@
+"""Drop the book's execution cache when coursekit changed.
+
+Jupyter Book's cache keys on the notebooks' code cells only, so editing coursekit
+would leave stale outputs in the book. We hash coursekit's sources and clear the
+cache when the hash differs from the one stored beside it. Force a full
+re-execution with ``make clean`` (or delete ``_build/.jupyter_cache``).
+"""
+import hashlib
+import pathlib
+import shutil
+
+root = pathlib.Path(__file__).resolve().parent.parent
+cache = root / "_build" / ".jupyter_cache"
+stamp = root / "_build" / ".coursekit-hash"
+
+digest = hashlib.sha256()
+for path in sorted((root / "coursekit").rglob("*.py")):
+    digest.update(path.relative_to(root).as_posix().encode())
+    digest.update(path.read_bytes())
+current = digest.hexdigest()
+
+if not stamp.exists() or stamp.read_text() != current:
+    if cache.exists():
+        print("coursekit changed: clearing the execution cache")
+        shutil.rmtree(cache)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
