@@ -13,3 +13,50 @@ def _axes(ax=None, **subplot_kw):
     if ax is None:
         _, ax = plt.subplots(**subplot_kw)
     return ax
+
+
+def contour_paths(landscape, trajectories: dict, extent, ax=None, levels=30, resolution=120):
+    """Log-spaced contours of ``landscape`` over ``extent = (x0, x1, y0, y1)`` with
+    the path of each :class:`~coursekit.landscapes.Trajectory` in ``trajectories``
+    (label -> trajectory). A diverged run's label says where it diverged."""
+    ax = _axes(ax, figsize=(5.5, 4.5))
+    x0, x1, y0, y1 = extent
+    a, b = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    z = landscape.value(np.stack([a, b], axis=-1))
+    lo, hi = max(z.min(), 1e-12), z.max()
+    ax.contour(a, b, z, levels=np.geomspace(lo, hi, levels), cmap="viridis", linewidths=0.7)
+    for label, traj in trajectories.items():
+        path = traj.path
+        if traj.diverged:
+            label = f"{label} (diverged at step {traj.diverged_at})"
+        ax.plot(path[:, 0], path[:, 1], ".-", ms=3, lw=1, label=label)
+    if landscape.minimizer is not None:
+        ax.plot(*landscape.minimizer[:2], "k*", ms=10, label="minimum")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1))
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+def loss_curves(trajectories: dict, ax=None, minimum: float = 0.0):
+    """The loss gap ``J(theta_k) - minimum`` against step k, on a log scale."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, traj in trajectories.items():
+        gap = np.maximum(traj.losses - minimum, 1e-16)
+        if traj.diverged:
+            label = f"{label} (diverged at step {traj.diverged_at})"
+        ax.semilogy(np.arange(len(gap)), gap, label=label)
+    ax.set(xlabel="step $k$", ylabel=r"$J(\theta_k) - J(\theta^\star)$")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def regression_lines(x, y, thetas: dict, ax=None):
+    """The data as points and each ``theta = (intercept, slope)`` as a line."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    ax.scatter(x, y, s=12, color="0.4", label="data")
+    grid = np.linspace(np.min(x), np.max(x), 2)
+    for label, theta in thetas.items():
+        ax.plot(grid, theta[0] + theta[1] * grid, label=label)
+    ax.set(xlabel="$x$", ylabel="$y$")
+    ax.legend(fontsize=8)
+    return ax
