@@ -1,0 +1,426 @@
+r"""Learning-rate schedules: torch's, in closed form, plus the lectures' 1/sqrt(t) and 1/t.
+
+A schedule maps the number of scheduler steps taken, :math:`t`, to a rate
+:math:`\eta_t`. ``sched(t)`` takes an integer or an array of them (to plot a
+whole schedule at once), and ``sched(0)`` is the rate before the first step::
+
+    >>> import numpy as np
+    >>> from coursekit import schedules
+    >>> sched = schedules.CosineAnnealingLR(0.1, T_max=100, eta_min=0.0)
+    >>> sched(0), sched(50), sched(100)
+    (0.1, 0.05, 0.0)
+    >>> sched(np.arange(200)).shape
+    (200,)
+
+Constructors take the base rate first, then ``torch.optim.lr_scheduler``'s
+argument names and defaults; the values equal torch's step by step (torch
+computes most of them recursively; we use the closed forms they follow). In a
+training loop the optimizer's ``k``-th step (counting from 0) uses ``sched(k)``::
+
+    for k in range(steps):
+        schedules.set_lr(opt, sched(k))      # or sched.apply(opt, k)
+        ...; opt.step(...)
+
+:class:`ReduceLROnPlateau` depends on the validation losses, so it is not a
+function of ``t``: ``plateau.step(val_loss)`` returns the new rate.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import numbers
+
+import numpy as np
+
+__all__ = ["Schedule", "ConstantLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+           "CosineAnnealingWarmRestarts", "LinearLR", "PolynomialLR", "SequentialLR",
+           "InverseSqrtLR", "InverseTimeLR", "ReduceLROnPlateau", "set_lr"]
+
+
+def _real(name, value, *, low=None, low_open=False, high=None, high_open=False):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g}, got {value!r}")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high:g}, got {value!r}")
+    return value
+
+
+def _int(name, value, *, low=1):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value!r}")
+    return int(value)
+
+
+def _milestones(value):
+    try:
+        ms = list(value)
+    except TypeError:
+        raise TypeError(f"milestones must be a list of integers, got {value!r}") from None
+    ms = [_int(f"milestones[{i}]", m) for i, m in enumerate(ms)]
+    if any(b <= a for a, b in zip(ms, ms[1:])):
+        raise ValueError(f"milestones must be strictly increasing, got {list(value)!r}")
+    return ms
+
+
+def _steps(t) -> np.ndarray:
+    """``t`` as an int64 array of non-negative step counts (or a ValueError naming it)."""
+    arr = np.asarray(t)
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise ValueError(f"t must be a whole number of steps, got {t!r}")
+    elif arr.dtype.kind not in "iu":
+        raise TypeError(f"t must be an integer or an array of integers, got {t!r}")
+    if np.any(arr < 0):
+        raise ValueError(f"t must be >= 0, got {t!r}")
+    return arr.astype(np.int64)
+
+
+def set_lr(optimizer, lr) -> None:
+    """Set the rate of every parameter group of ``optimizer`` (a number, or one per group)."""
+    groups = optimizer.param_groups
+    rates = [lr] * len(groups) if np.ndim(lr) == 0 else list(lr)
+    if len(rates) != len(groups):
+        raise ValueError(f"lr has {len(rates)} values but the optimizer has {len(groups)} groups")
+    rates = [_real(f"lr[{i}]" if np.ndim(lr) else "lr", r, low=0.0) for i, r in enumerate(rates)]
+    for group, rate in zip(groups, rates):
+        group["lr"] = rate
+
+
+class Schedule:
+    """A closed-form schedule: ``sched(t)`` for an int or an array of ints."""
+
+    base_lr: float
+
+    def __init__(self, base_lr):
+        self.base_lr = _real("base_lr", base_lr, low=0.0)
+
+    def _lr(self, t: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __call__(self, t):
+        steps = _steps(t)
+        lr = np.asarray(self._lr(steps), dtype=float)
+        return float(lr) if lr.ndim == 0 else lr
+
+    def apply(self, optimizer, t) -> float:
+        """Set every group of ``optimizer`` to ``self(t)``; returns that rate."""
+        lr = self(t)
+        set_lr(optimizer, lr)
+        return lr
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "base_lr")
+        return f"{type(self).__name__}({self.base_lr!r}, {args})"
+
+
+class ConstantLR(Schedule):
+    r""":math:`\eta_t = \eta_0 \cdot` ``factor`` for :math:`t <` ``total_iters``, then :math:`\eta_0` (torch's ConstantLR)."""
+
+    def __init__(self, base_lr, factor=1.0 / 3, total_iters=5):
+        super().__init__(base_lr)
+        self.factor = _real("factor", factor, low=0.0, high=1.0)
+        self.total_iters = _int("total_iters", total_iters, low=0)
+
+    def _lr(self, t):
+        return self.base_lr * np.where(t < self.total_iters, self.factor, 1.0)
+
+
+class StepLR(Schedule):
+    r"""Multiply by ``gamma`` every ``step_size`` steps: :math:`\eta_t = \eta_0\,\gamma^{\lfloor t/s \rfloor}`."""
+
+    def __init__(self, base_lr, step_size, gamma=0.1):
+        super().__init__(base_lr)
+        self.step_size = _int("step_size", step_size)
+        self.gamma = _real("gamma", gamma, low=0.0, low_open=True)
+
+    def _lr(self, t):
+        return self.base_lr * self.gamma ** (t // self.step_size)
+
+
+class MultiStepLR(Schedule):
+    r"""Multiply by ``gamma`` at each milestone: :math:`\eta_t = \eta_0\,\gamma^{\#\{m_i \le t\}}`."""
+
+    def __init__(self, base_lr, milestones, gamma=0.1):
+        super().__init__(base_lr)
+        self.milestones = _milestones(milestones)
+        self.gamma = _real("gamma", gamma, low=0.0, low_open=True)
+
+    def _lr(self, t):
+        return self.base_lr * self.gamma ** np.searchsorted(self.milestones, t, side="right")
+
+
+class ExponentialLR(Schedule):
+    r"""Multiply by ``gamma`` every step: :math:`\eta_t = \eta_0\,\gamma^t`."""
+
+    def __init__(self, base_lr, gamma):
+        super().__init__(base_lr)
+        self.gamma = _real("gamma", gamma, low=0.0, low_open=True)
+
+    def _lr(self, t):
+        return self.base_lr * self.gamma ** t
+
+
+class CosineAnnealingLR(Schedule):
+    r"""Half a cosine from :math:`\eta_0` down to :math:`\eta_{\min}` over ``T_max`` steps.
+
+    .. math:: \eta_t = \eta_{\min} + (\eta_0 - \eta_{\min})\,\frac{1 + \cos(\pi t / T_{\max})}{2},
+              \qquad 0 \le t \le T_{\max}.
+
+    (One set of notes drops the "1 +"; without it the rate would go negative.)
+
+    **Past** ``T_max``: torch's recursive form keeps following the cosine, so
+    its rate climbs back to :math:`\eta_0` at :math:`2T_{\max}` (period
+    :math:`2T_{\max}`). Ours **holds at** :math:`\eta_{\min}` by default: an
+    annealing schedule is meant to end, and a rate that silently rises again
+    after the planned run is a surprise, not a feature (use
+    :class:`CosineAnnealingWarmRestarts` for deliberate restarts).
+    ``periodic=True`` gives torch's values for every ``t``.
+    """
+
+    def __init__(self, base_lr, T_max, eta_min=0.0, *, periodic=False):
+        super().__init__(base_lr)
+        self.T_max = _int("T_max", T_max)
+        self.eta_min = _real("eta_min", eta_min, low=0.0)
+        self.periodic = bool(periodic)
+
+    def _lr(self, t):
+        if not self.periodic:
+            t = np.minimum(t, self.T_max)                  # hold at eta_min past T_max
+        return self.eta_min + (self.base_lr - self.eta_min) * (1 + np.cos(np.pi * t / self.T_max)) / 2
+
+
+class CosineAnnealingWarmRestarts(Schedule):
+    r"""Cosine annealing restarted every :math:`T_i` steps, :math:`T_0, T_0 T_{mult}, T_0 T_{mult}^2, \dots` (SGDR).
+
+    .. math:: \eta_t = \eta_{\min} + (\eta_0 - \eta_{\min})\,\frac{1 + \cos(\pi T_{cur} / T_i)}{2},
+
+    where :math:`T_{cur}` counts the steps since the last restart.
+    """
+
+    def __init__(self, base_lr, T_0, T_mult=1, eta_min=0.0):
+        super().__init__(base_lr)
+        self.T_0 = _int("T_0", T_0)
+        self.T_mult = _int("T_mult", T_mult)
+        self.eta_min = _real("eta_min", eta_min, low=0.0)
+
+    def _cycle(self, t):
+        """(T_cur, T_i): steps into the current cycle and its length."""
+        T0, m = self.T_0, self.T_mult
+        if m == 1:
+            return t % T0, np.full_like(t, T0)
+        start = lambda n: T0 * (m ** n - 1) // (m - 1)     # the step where cycle n begins
+        n = np.floor(np.log(t * (m - 1) / T0 + 1) / np.log(m)).astype(np.int64)
+        n = np.where(start(n) > t, n - 1, n)                # fix round-off in the logarithm
+        n = np.where(start(n + 1) <= t, n + 1, n)
+        return t - start(n), T0 * m ** n
+
+    def _lr(self, t):
+        t_cur, t_i = self._cycle(t)
+        return self.eta_min + (self.base_lr - self.eta_min) * (1 + np.cos(np.pi * t_cur / t_i)) / 2
+
+
+class LinearLR(Schedule):
+    r"""Linear change of the factor from ``start_factor`` to ``end_factor`` over ``total_iters`` steps (warmup).
+
+    .. math:: \eta_t = \eta_0 \Bigl(f_s + (f_e - f_s)\,\frac{\min(t, T)}{T}\Bigr).
+    """
+
+    def __init__(self, base_lr, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
+        super().__init__(base_lr)
+        self.start_factor = _real("start_factor", start_factor, low=0.0, low_open=True, high=1.0)
+        self.end_factor = _real("end_factor", end_factor, low=0.0, high=1.0)
+        self.total_iters = _int("total_iters", total_iters)
+
+    def _lr(self, t):
+        frac = np.minimum(t, self.total_iters) / self.total_iters
+        return self.base_lr * (self.start_factor + (self.end_factor - self.start_factor) * frac)
+
+
+class PolynomialLR(Schedule):
+    r"""Polynomial decay to zero over ``total_iters`` steps: :math:`\eta_t = \eta_0 (1 - \min(t, T)/T)^p`.
+
+    ``power=1`` is the lectures' linear decay :math:`\eta_0 (1 - t/T)`.
+    """
+
+    def __init__(self, base_lr, total_iters=5, power=1.0):
+        super().__init__(base_lr)
+        self.total_iters = _int("total_iters", total_iters)
+        self.power = _real("power", power, low=0.0)
+
+    def _lr(self, t):
+        return self.base_lr * (1 - np.minimum(t, self.total_iters) / self.total_iters) ** self.power
+
+
+class SequentialLR(Schedule):
+    r"""Run ``schedules[0]`` until ``milestones[0]``, then ``schedules[1]`` from its own step 0, and so on.
+
+    :math:`\eta_t = \text{schedules}[i](t - m_{i-1})` for :math:`m_{i-1} \le t < m_i`. The
+    usual use is warmup then decay: ``SequentialLR([LinearLR(0.1, 0.01, 1, 10),
+    CosineAnnealingLR(0.1, 90)], milestones=[10])``. Each piece uses its own
+    closed form and base rate (torch's pieces continue from the current rate,
+    which is the same when the warmup ends at the base rate).
+    """
+
+    def __init__(self, schedules, milestones):
+        schedules = list(schedules)
+        if not schedules:
+            raise ValueError("schedules must not be empty")
+        for i, s in enumerate(schedules):
+            if not isinstance(s, Schedule):
+                raise TypeError(f"schedules[{i}] must be a closed-form schedule, got {s!r}")
+        self.milestones = _milestones(milestones)
+        if len(self.milestones) != len(schedules) - 1:
+            raise ValueError(f"SequentialLR needs len(schedules) - 1 = {len(schedules) - 1} "
+                             f"milestones, got {list(milestones)!r}")
+        self.schedules = schedules
+        self.base_lr = schedules[0].base_lr
+
+    def _lr(self, t):
+        piece = np.searchsorted(self.milestones, t, side="right")
+        starts = np.array([0] + self.milestones)
+        out = np.empty(t.shape)
+        for i, s in enumerate(self.schedules):
+            mask = piece == i
+            out[mask] = s._lr(t[mask] - starts[i])
+        return out
+
+    def __repr__(self):
+        return f"SequentialLR({self.schedules!r}, milestones={self.milestones!r})"
+
+
+class InverseSqrtLR(Schedule):
+    r"""Inverse-square-root decay, with optional linear warmup (the lectures' :math:`\alpha_0/\sqrt{t}`).
+
+    With :math:`n = t + 1` the number of the update about to be taken and
+    :math:`w` = ``warmup_steps``,
+
+    .. math:: \eta_t = \eta_0 \min\bigl(n / w,\ \sqrt{w / n}\bigr),
+
+    a linear rise to :math:`\eta_0` at update :math:`w`, then :math:`\eta_0\sqrt{w/n}`
+    (the transformer schedule). With the default ``warmup_steps=1`` it is
+    :math:`\eta_0/\sqrt{n}`: update 1 uses :math:`\eta_0`, update 4 uses :math:`\eta_0/2`.
+    Torch has no such scheduler.
+    """
+
+    def __init__(self, base_lr, warmup_steps=1):
+        super().__init__(base_lr)
+        self.warmup_steps = _int("warmup_steps", warmup_steps)
+
+    def _lr(self, t):
+        n = t + 1.0
+        return self.base_lr * np.minimum(n / self.warmup_steps, np.sqrt(self.warmup_steps / n))
+
+
+class InverseTimeLR(Schedule):
+    r"""The decay of stochastic approximation: :math:`\eta_t = \eta_0 / (1 + t/t_0)^p`.
+
+    With ``power=1`` this is the :math:`1/t` rate of Robbins and Monro (1951),
+    which satisfies their conditions
+
+    .. math:: \sum_t \eta_t = \infty, \qquad \sum_t \eta_t^2 < \infty,
+
+    as does every power :math:`1/2 < p \le 1` (see :attr:`robbins_monro`);
+    ``power=0.5`` is :math:`\eta_0/\sqrt{1 + t/t_0}`, whose squares no longer sum.
+    ``t0`` sets how many steps pass before the rate has halved (for ``power=1``).
+    """
+
+    def __init__(self, base_lr, t0=1.0, power=1.0):
+        super().__init__(base_lr)
+        self.t0 = _real("t0", t0, low=0.0, low_open=True)
+        self.power = _real("power", power, low=0.0, low_open=True)
+
+    @property
+    def robbins_monro(self) -> bool:
+        """Whether the rates sum to infinity while their squares sum to a finite number."""
+        return 0.5 < self.power <= 1.0
+
+    def _lr(self, t):
+        return self.base_lr / (1 + t / self.t0) ** self.power
+
+
+class ReduceLROnPlateau:
+    r"""Cut the rate by ``factor`` when the monitored metric stops improving (torch's rules).
+
+    ``step(metric)`` counts the steps without improvement; an improvement is
+    ``metric < best * (1 - threshold)`` (mode ``"min"``, ``threshold_mode
+    "rel"``), ``metric < best - threshold`` (``"abs"``), and the mirror images
+    for ``mode="max"``. After more than ``patience`` bad steps the rate becomes
+    :math:`\max(\eta\cdot\text{factor}, \text{min\_lr})` (if that changes it by
+    more than ``eps``), and ``cooldown`` steps follow in which bad steps are
+    not counted. A NaN metric counts as no improvement, as in torch. Returns
+    the rate to use next::
+
+        >>> plateau = ReduceLROnPlateau(0.1, factor=0.5, patience=1)
+        >>> [plateau.step(loss) for loss in [1.0, 0.9, 0.9, 0.9, 0.9]]
+        [0.1, 0.1, 0.1, 0.05, 0.05]
+    """
+
+    def __init__(self, base_lr, mode="min", factor=0.1, patience=10, threshold=1e-4,
+                 threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
+        self.base_lr = _real("base_lr", base_lr, low=0.0)
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        self.mode, self.threshold_mode = mode, threshold_mode
+        self.factor = _real("factor", factor, low=0.0, low_open=True, high=1.0, high_open=True)
+        self.patience = _int("patience", patience, low=0)
+        self.threshold = _real("threshold", threshold, low=0.0)
+        self.cooldown = _int("cooldown", cooldown, low=0)
+        self.min_lr = _real("min_lr", min_lr, low=0.0)
+        self.eps = _real("eps", eps, low=0.0)
+        self.lr = self.base_lr
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+
+    def _is_better(self, a):
+        if self.mode == "min":
+            bound = self.best * (1 - self.threshold) if self.threshold_mode == "rel" else self.best - self.threshold
+            return a < bound
+        bound = self.best * (1 + self.threshold) if self.threshold_mode == "rel" else self.best + self.threshold
+        return a > bound
+
+    def step(self, metric) -> float:
+        """Record one value of the monitored metric; return the (possibly reduced) rate."""
+        metric = float(np.asarray(getattr(metric, "data", metric)))
+        self.last_epoch += 1
+        if self._is_better(metric):
+            self.best = metric
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:                      # in cooldown: bad steps do not count
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            new_lr = max(self.lr * self.factor, self.min_lr)
+            if self.lr - new_lr > self.eps:
+                self.lr = new_lr
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        return self.lr
+
+    def apply(self, optimizer, metric) -> float:
+        """``step(metric)`` and set every group of ``optimizer`` to the result."""
+        lr = self.step(metric)
+        set_lr(optimizer, lr)
+        return lr
+
+    def state_dict(self) -> dict:
+        return dict(vars(self))
+
+    def load_state_dict(self, state: dict) -> None:
+        vars(self).update(state)
+
+    def __repr__(self):
+        return (f"ReduceLROnPlateau({self.base_lr!r}, mode={self.mode!r}, factor={self.factor!r}, "
+                f"patience={self.patience!r}, lr={self.lr!r})")
