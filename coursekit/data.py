@@ -33,3 +33,174 @@ def design_matrix(x):
     """Stack a column of ones beside ``x`` so that theta = (intercept, slope)."""
     x = np.asarray(x, dtype=float)
     return np.column_stack([np.ones_like(x), x])
+
+
+# --------------------------------------------------------------------------
+# datasets for networks (weight decay, classification, digits) and minibatches
+# --------------------------------------------------------------------------
+
+from collections import namedtuple  # noqa: E402  (kept beside the code that uses it)
+
+
+def _check_count(name, value, minimum=1):
+    if isinstance(value, bool) or int(value) != value or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _sklearn_seed(seed) -> int:
+    """scikit-learn wants an int seed: draw one from a Generator, or pass the int on."""
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(2**31 - 1))
+    return int(np.random.default_rng(seed).integers(2**31 - 1)) if seed is None else int(seed)
+
+
+def weight_decay_regression(n_train: int = 20, n_test: int = 100, d: int = 200,
+                            noise: float = 0.01, seed=0):
+    r"""The high-dimensional regression of the weight-decay example:
+
+    .. math:: y = 0.05 + \sum_{i=1}^d 0.01\,x_i + \varepsilon,\qquad
+              x\sim\mathcal N(0, I_d),\ \varepsilon\sim\mathcal N(0, 0.01^2).
+
+    With ``d = 200`` inputs and only ``n_train = 20`` examples a linear model
+    can fit the training set exactly and overfits: the setting in which weight
+    decay helps. (The lecture gives the formula; the sizes 20/100/200 are those
+    of the usual illustration of it.) Returns ``(X_train, y_train, X_test,
+    y_test)`` with ``X`` of shape ``(n, d)`` and ``y`` of shape ``(n, 1)`` (a
+    column, as a ``Linear(d, 1)`` model outputs).
+    """
+    n_train = _check_count("n_train", n_train)
+    n_test = _check_count("n_test", n_test, minimum=0)
+    d = _check_count("d", d)
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    rng = _rng(seed)
+    X = rng.standard_normal((n_train + n_test, d))
+    y = 0.05 + X @ np.full(d, 0.01) + noise * rng.standard_normal(n_train + n_test)
+    y = y.reshape(-1, 1)
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+def two_moons(n: int = 200, noise: float = 0.1, seed=0):
+    """Two interleaving half circles in 2-D (scikit-learn's ``make_moons``).
+    Returns ``X`` of shape ``(n, 2)`` and integer labels ``y`` in {0, 1}."""
+    from sklearn.datasets import make_moons
+    n = _check_count("n", n, minimum=2)
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    X, y = make_moons(n_samples=n, noise=noise, random_state=_sklearn_seed(_rng(seed)))
+    return X.astype(float), y.astype(np.int64)
+
+
+def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed=0):
+    """A small circle (label 1) inside a large one (label 0), radii ratio ``factor``
+    (scikit-learn's ``make_circles``). Returns ``(X (n, 2), y (n,))``."""
+    from sklearn.datasets import make_circles
+    n = _check_count("n", n, minimum=2)
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must lie in (0, 1), got {factor!r}")
+    X, y = make_circles(n_samples=n, noise=noise, factor=factor,
+                        random_state=_sklearn_seed(_rng(seed)))
+    return X.astype(float), y.astype(np.int64)
+
+
+def blobs(n: int = 300, centers: int = 3, std: float = 1.0, seed=0):
+    """``centers`` Gaussian clusters in 2-D with standard deviation ``std``
+    (scikit-learn's ``make_blobs``). Returns ``(X (n, 2), y (n,))``, y in 0..centers-1."""
+    from sklearn.datasets import make_blobs
+    n = _check_count("n", n)
+    centers = _check_count("centers", centers)
+    if std <= 0:
+        raise ValueError(f"std must be > 0, got {std!r}")
+    X, y = make_blobs(n_samples=n, centers=centers, cluster_std=std,
+                      random_state=_sklearn_seed(_rng(seed)))
+    return X.astype(float), y.astype(np.int64)
+
+
+def train_val_split(X, y, val_fraction: float = 0.2, seed=0):
+    """Shuffle and split into ``(X_train, y_train, X_val, y_val)``; the validation
+    part has ``round(val_fraction * n)`` examples (at least one, at most n - 1)."""
+    X, y = np.asarray(X), np.asarray(y)
+    n = _check_same_length(X, y)
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must lie in (0, 1), got {val_fraction!r}")
+    if n < 2:
+        raise ValueError(f"cannot split {n} example(s) into training and validation sets")
+    n_val = min(max(int(round(val_fraction * n)), 1), n - 1)
+    perm = _rng(seed).permutation(n)
+    val, train = perm[:n_val], perm[n_val:]
+    return X[train], y[train], X[val], y[val]
+
+
+DigitsSplit = namedtuple("DigitsSplit", "X_train y_train X_val y_val X_test y_test")
+DigitsSplit.__doc__ = "``(X_train, y_train, X_val, y_val, X_test, y_test)``, also by those names."
+
+
+def digits(val_fraction: float = 0.15, test_fraction: float = 0.15, seed=0, scale: bool = True):
+    """scikit-learn's handwritten digits (1797 images of 8x8 pixels, 10 classes;
+    shipped inside scikit-learn, so no download), split into training,
+    validation and test sets, stratified by class and seeded.
+
+    ``X`` rows are the 64 pixels, scaled from 0..16 to [0, 1] when ``scale``;
+    ``y`` are integer labels 0..9. Returns a :class:`DigitsSplit`
+    ``(X_train, y_train, X_val, y_val, X_test, y_test)``.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    for name, f in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not 0 < f < 1:
+            raise ValueError(f"{name} must lie in (0, 1), got {f!r}")
+    if val_fraction + test_fraction >= 1:
+        raise ValueError(f"val_fraction + test_fraction must be < 1, got "
+                         f"{val_fraction} + {test_fraction}")
+    X, y = load_digits(return_X_y=True)
+    X = X.astype(float) / 16.0 if scale else X.astype(float)
+    y = y.astype(np.int64)
+    state = _sklearn_seed(_rng(seed))
+    X_rest, X_test, y_rest, y_test = train_test_split(
+        X, y, test_size=test_fraction, stratify=y, random_state=state)
+    X_train, X_val, y_train, y_val = train_test_split(
+        X_rest, y_rest, test_size=val_fraction / (1 - test_fraction), stratify=y_rest,
+        random_state=state)
+    return DigitsSplit(X_train, y_train, X_val, y_val, X_test, y_test)
+
+
+def _check_same_length(X, y) -> int:
+    if X.ndim == 0:
+        raise ValueError(f"X must have at least one axis (examples), got a scalar {X!r}")
+    n = len(X)
+    if y is not None and len(y) != n:
+        raise ValueError(f"X has {n} examples but y has {len(y)}")
+    return n
+
+
+def minibatches(X, y, batch_size: int, rng=None, shuffle: bool = True, drop_last: bool = False):
+    """Iterate over one epoch of ``(X_batch, y_batch)`` pairs.
+
+    Each call draws a fresh permutation from ``rng`` (a seed or Generator; pass
+    the same Generator every epoch so that epochs differ but runs repeat), then
+    yields consecutive slices of ``batch_size`` examples; the last batch is
+    smaller unless ``drop_last``. ``y`` may be ``None`` (then only ``X_batch``
+    is yielded). With ``shuffle=False`` the order is that of the data.
+    """
+    X = np.asarray(X)
+    y = None if y is None else np.asarray(y)
+    n = _check_same_length(X, y)
+    if n == 0:
+        raise ValueError("the dataset is empty (X has 0 examples)")
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    batch_size = int(batch_size)
+    order = _rng(rng).permutation(n) if shuffle else np.arange(n)
+    stop = n - n % batch_size if drop_last else n
+    if stop == 0:
+        raise ValueError(f"drop_last with batch_size {batch_size} > n = {n} leaves no batch")
+    return _batches(X, y, order, stop, batch_size)     # checked now, iterated later
+
+
+def _batches(X, y, order, stop, batch_size):
+    for start in range(0, stop, batch_size):
+        idx = order[start:start + batch_size]
+        yield (X[idx], y[idx]) if y is not None else X[idx]
