@@ -8,7 +8,7 @@ from coursekit import optim
 
 torch = pytest.importorskip("torch")
 
-STEPS = 60
+STEPS = 40
 RTOL, ATOL = 1e-12, 1e-14
 
 
