@@ -481,7 +481,8 @@ def relative_error(a, b) -> float:
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
-def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, raise_on_failure: bool = True):
+def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, atol: float = 1e-8,
+              raise_on_failure: bool = True):
     r"""Check backprop's gradients of ``f`` against central finite differences.
 
     ``f`` takes one :class:`Tensor` per array in ``arrays`` and returns a
@@ -495,9 +496,13 @@ def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, raise_on_failure
       the point, or if values are tiny or huge;
     * above ``1e-4``: almost surely a bug in a backward formula.
 
+    When both gradients are about zero the relative error means nothing (it is
+    round-off over round-off), so an argument also passes when its largest
+    absolute difference is at most ``atol``.
+
     Returns the list of relative errors (one per argument). With
-    ``raise_on_failure`` an ``AssertionError`` names the first argument whose
-    error exceeds ``tol``.
+    ``raise_on_failure`` an ``AssertionError`` names the first argument that
+    fails (relative error above ``tol`` and absolute error above ``atol``).
     """
     arrays = [np.array(a, dtype=_FLOAT) for a in arrays]
     if not arrays:
@@ -517,7 +522,7 @@ def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, raise_on_failure
         numeric = numerical_grad(f_i, a, eps)
         err = relative_error(analytic, numeric)
         errors.append(err)
-        if raise_on_failure and err > tol:
+        if raise_on_failure and err > tol and np.max(np.abs(analytic - numeric)) > atol:
             raise AssertionError(f"gradient of argument {i} (shape {a.shape}) is off: relative "
                                  f"error {err:.2e} > tol {tol:.0e}\nbackprop:\n{analytic}\n"
                                  f"finite differences:\n{numeric}")
