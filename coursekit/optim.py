@@ -187,7 +187,9 @@ class Optimizer:
                     if g.shape != theta.shape:
                         raise ValueError(f"grads[{i}] has shape {g.shape} but parameter {i} has "
                                          f"shape {theta.shape}")
-                    if not np.isfinite(np.add.reduce(g, axis=None)) and not np.isfinite(g).all():
+                    with np.errstate(over="ignore", invalid="ignore"):   # a sum is a fast first check
+                        suspect = not np.isfinite(np.add.reduce(g, axis=None))
+                    if suspect and not np.isfinite(g).all():
                         raise FloatingPointError(
                             f"grads[{i}] (the gradient of parameter {i}) contains inf or nan; "
                             "no parameter was changed")
