@@ -326,6 +326,9 @@ def mse_loss(input, target) -> Tensor:
     return _node(np.mean(diff ** 2), (x, t), backward, "mse")
 
 
+_BCE_EPS = float(np.float32(1e-12))     # torch's clamp, a float32 constant: 9.99999996e-13
+
+
 def binary_cross_entropy(input, target) -> Tensor:
     r"""Mean of :math:`-[y\log p + (1-y)\log(1-p)]` for probabilities ``p`` in [0, 1].
 
@@ -351,7 +354,7 @@ def binary_cross_entropy(input, target) -> Tensor:
     n = p.data.size
 
     def backward(g):                          # dL/dp = (p - y) / (p (1 - p)) / N
-        return (g * (p.data - y) / np.maximum(p.data * (1.0 - p.data), 1e-12) / n,)
+        return (g * (p.data - y) / np.maximum(p.data * (1.0 - p.data), _BCE_EPS) / n,)
     return _node(-np.mean(y * log_p + (1.0 - y) * log_1mp), (p,), backward, "bce")
 
 
