@@ -226,16 +226,18 @@ def fit(model, loss_fn, optimizer, X, y, epochs: int, batch_size: int, schedule=
                         lr0 = optimizer.param_groups[0]["lr"]
                 step += 1
                 optimizer.zero_grad()
-                out = model(xb)
-                loss = loss_fn(out, yb)
-                value = loss.item()
-                bad = not math.isfinite(value)
-                if not bad:
-                    loss.backward()
-                    try:
-                        optimizer.step()
-                    except FloatingPointError:     # a non-finite gradient: nothing was updated
-                        bad = True
+                # a blow-up is reported in the history, so numpy's overflow warnings are noise
+                with np.errstate(over="ignore", invalid="ignore"):
+                    out = model(xb)
+                    loss = loss_fn(out, yb)
+                    value = loss.item()
+                    bad = not math.isfinite(value)
+                    if not bad:
+                        loss.backward()
+                        try:
+                            optimizer.step()
+                        except FloatingPointError:  # a non-finite gradient: nothing was updated
+                            bad = True
                 if bad:
                     hist.steps = step - 1
                     hist.diverged_at = step
