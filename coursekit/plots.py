@@ -60,3 +60,30 @@ def regression_lines(x, y, thetas: dict, ax=None):
     ax.set(xlabel="$x$", ylabel="$y$")
     ax.legend(fontsize=8)
     return ax
+
+
+# --- Adam's bias correction ------------------------------------------------
+def ema_weights(weights: dict, ax=None):
+    """The weight each past gradient carries in a moving average: ``weights`` maps
+    a label to ``w_1, ..., w_t`` (the weight of ``g_i``), drawn against ``i``."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, w in weights.items():
+        w = np.asarray(w)
+        ax.plot(np.arange(1, len(w) + 1), w, drawstyle="steps-mid", label=label)
+    ax.set(xlabel="gradient index $i$", ylabel="weight of $g_i$")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def adam_steps(t, steps: dict, ax=None, reference: dict | None = None, logx: bool = False,
+               ylabel=r"step per unit rate $-\Delta\theta_t / \eta$"):
+    """Curves against the step ``t`` (label -> values), with dashed horizontal
+    lines for ``reference`` (label -> value); a log ``t`` axis with ``logx``."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in steps.items():
+        ax.plot(t, values, lw=1.2, label=label)
+    for i, (label, value) in enumerate((reference or {}).items()):
+        ax.axhline(value, color=f"{0.1 + 0.3 * i:.1f}", ls="--", lw=1, label=label)
+    ax.set(xlabel="step $t$", ylabel=ylabel, xscale="log" if logx else "linear")
+    ax.legend(fontsize=8)
+    return ax
