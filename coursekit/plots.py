@@ -26,15 +26,28 @@ def contour_paths(landscape, trajectories: dict, extent, ax=None, levels=30, res
     lo, hi = max(z.min(), 1e-12), z.max()
     ax.contour(a, b, z, levels=np.geomspace(lo, hi, levels), cmap="viridis", linewidths=0.7)
     for label, traj in trajectories.items():
-        path = traj.path
         if traj.diverged:
             label = f"{label} (diverged at step {traj.diverged_at})"
-        ax.plot(path[:, 0], path[:, 1], ".-", ms=3, lw=1, label=label)
+        ax.plot(*visible_part(traj, extent).T, ".-", ms=3, lw=1, label=label)
     if landscape.minimizer is not None:
         ax.plot(*landscape.minimizer[:2], "k*", ms=10, label="minimum")
     ax.set(xlim=(x0, x1), ylim=(y0, y1))
-    ax.legend(fontsize=8, loc="upper right")
+    if trajectories:
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     return ax
+
+
+def visible_part(traj, extent):
+    """The points of a trajectory to draw. A diverged path stops at its first
+    point outside ``extent`` (kept, so the line heads out of the frame) instead
+    of running off to 1e30; a converging one is drawn whole."""
+    path = traj.path[:, :2]
+    if not traj.diverged:
+        return path
+    x0, x1, y0, y1 = extent
+    outside = (path[:, 0] < x0) | (path[:, 0] > x1) | (path[:, 1] < y0) | (path[:, 1] > y1)
+    stop = np.argmax(outside) + 1 if outside.any() else len(path)
+    return path[:stop]
 
 
 def loss_curves(trajectories: dict, ax=None, minimum: float = 0.0):

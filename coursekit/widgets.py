@@ -77,12 +77,90 @@ def gradient_descent_explorer(landscape, extent, theta0=(0.0, 0.0), lr_range=(1e
 
     def draw(fig, lr, steps, start_x, start_y):
         traj = gradient_descent(landscape, [start_x, start_y], lr, steps)
-        path_line.set_data(traj.path[:, 0], traj.path[:, 1])
+        path_line.set_data(*plots.visible_part(traj, extent).T)
         status.set_text(f"η = {lr:.3g}: {traj.reason}")
         ax_loss.clear()
         plots.loss_curves({f"η = {lr:.3g}": traj}, ax=ax_loss, minimum=landscape.minimum)
         ax_loss.set_xlim(0, steps)
         return traj
+
+    return Explorer(fig, draw, controls)
+
+
+def maximum_likelihood_explorer(x, y) -> Explorer:
+    """Fit a model by hand: a Gaussian (μ, σ sliders) to the real sample ``x`` or a
+    Bernoulli (p slider) to the 0/1 sample ``y``. Left: the data under the model;
+    right: the mean NLL landscape with the current guess (dot) and the MLE (star).
+    ``update`` returns ``{"model", "nll", "mle", "nll_mle"}``."""
+    from . import likelihood, plots
+
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    mu_hat, sigma_hat = likelihood.gaussian_mle(x)
+    p_hat = likelihood.bernoulli_mle(y)
+    spread = x.std()
+    lo, hi = x.min() - spread, x.max() + spread
+    s_lo, s_hi = 0.25 * sigma_hat, 3.0 * sigma_hat
+
+    # Everything that does not depend on the sliders is computed once here.
+    grid = np.linspace(lo, hi, 300)
+    mu_g, sigma_g = np.meshgrid(np.linspace(lo, hi, 80), np.linspace(s_lo, s_hi, 80))
+    nll_grid = likelihood.gaussian_nll(x, mu_g, sigma_g)
+    p_grid = np.linspace(0.005, 0.995, 199)
+    nll_p = likelihood.bernoulli_nll(y, p_grid)
+
+    fig, (ax_data, ax_nll) = plt.subplots(1, 2, figsize=(10, 3.8))
+    controls = {
+        "model": W.Dropdown(options=["Gaussian", "Bernoulli"], value="Gaussian", description="model"),
+        "mu": W.FloatSlider(value=round(lo + 0.3 * (hi - lo), 2), min=round(lo, 2), max=round(hi, 2),
+                            step=0.01, description="μ"),
+        "sigma": W.FloatSlider(value=round(2 * sigma_hat, 2), min=round(s_lo, 2), max=round(s_hi, 2),
+                               step=0.01, description="σ"),
+        "p": W.FloatSlider(value=0.5, min=0.01, max=0.99, step=0.01, description="p"),
+    }
+    state = {"model": None}
+    artists = {}
+
+    def setup(model):
+        ax_data.clear()
+        ax_nll.clear()
+        if model == "Gaussian":
+            plots.sample_and_models(x, grid, {}, ax=ax_data)
+            (artists["curve"],) = ax_data.plot(grid, np.zeros_like(grid), lw=2, color="C0",
+                                               label="your model")
+            plots.nll_contours(mu_g, sigma_g, nll_grid, ax=ax_nll, mle=(mu_hat, sigma_hat))
+        else:
+            plots.sample_and_models(y, [0, 1], {}, ax=ax_data, discrete=True)
+            (artists["curve"],) = ax_data.plot([0, 1], [0.5, 0.5], "o", ms=9, color="C0",
+                                               label="your model")
+            ax_data.set_ylim(0, 1)
+            plots.nll_curve(p_grid, nll_p, ax=ax_nll, mle=(p_hat, float(likelihood.bernoulli_nll(y, p_hat))),
+                            xlabel="$p$")
+        (artists["point"],) = ax_nll.plot([], [], "o", ms=9, color="C0", label="your guess")
+        ax_data.legend(fontsize=8)
+        ax_nll.legend(fontsize=8, loc="upper right")
+        artists["title"] = ax_nll.set_title("")
+        state["model"] = model
+
+    def draw(fig, model, mu, sigma, p):
+        if model != state["model"]:
+            setup(model)
+        if model == "Gaussian":
+            nll = float(likelihood.gaussian_nll(x, mu, sigma))
+            nll_mle = float(likelihood.gaussian_nll(x, mu_hat, sigma_hat))
+            artists["curve"].set_ydata(likelihood.gaussian_density(grid, mu, sigma))
+            artists["point"].set_data([mu], [sigma])
+            mle = (mu_hat, sigma_hat)
+            ax_data.set_ylim(0, max(1.05 * float(likelihood.gaussian_density(mu, mu, sigma)),
+                                    ax_data.dataLim.y1))
+        else:
+            nll = float(likelihood.bernoulli_nll(y, p))
+            nll_mle = float(likelihood.bernoulli_nll(y, p_hat))
+            artists["curve"].set_ydata([1 - p, p])
+            artists["point"].set_data([p], [nll])
+            mle = (p_hat,)
+        artists["title"].set_text(f"NLL = {nll:.3f}   (at the MLE: {nll_mle:.3f})")
+        return {"model": model, "nll": nll, "mle": mle, "nll_mle": nll_mle}
 
     return Explorer(fig, draw, controls)
 
@@ -142,5 +220,79 @@ def adam_bias_explorer(max_steps: int = 1000, signal: float = 1.0, seed: int = 0
         title.set_text(f"mean corrected step {corrected.mean():.2f}, limit {limit:.2f}")
         return {"t": t, "g": g, "moments": mo, "corrected": corrected,
                 "uncorrected": uncorrected, "limit": limit}
+
+    return Explorer(fig, draw, controls)
+
+
+# --- SGD convergence ----------------------------------------------------------
+#: the step-size schedules of the SGD explorer (decays start after about ``SGD_T0`` steps)
+SGD_SCHEDULES = ("constant", "1/√t", "1/t")
+SGD_T0 = 30.0
+
+
+def sgd_schedule(name: str, lr: float):
+    """The explorer's schedule ``name`` with base rate ``lr``: constant η0,
+    η0/√(1 + t/t0) or η0/(1 + t/t0), with t0 = ``SGD_T0``."""
+    from . import schedules
+
+    if name == "constant":
+        return schedules.ConstantLR(lr, factor=1.0, total_iters=0)
+    if name == "1/√t":
+        return schedules.InverseTimeLR(lr, t0=SGD_T0, power=0.5)
+    if name == "1/t":
+        return schedules.InverseTimeLR(lr, t0=SGD_T0, power=1.0)
+    raise ValueError(f"name must be one of {SGD_SCHEDULES}, got {name!r}")
+
+
+def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 400, runs: int = 150,
+                             seed: int = 0, paths: int = 5) -> Explorer:
+    """Minibatch SGD fitting a line to ``(x, y)`` (least squares, parameters
+    (intercept, slope)), ``runs`` seeded runs from ``x0``: step size η0, schedule
+    (:func:`sgd_schedule`) and batch size as controls. Left: a few paths over
+    the loss contours; right: the mean loss gap of the last and of the averaged iterate."""
+    from . import plots
+    from .data import design_matrix
+    from .sgd_theory import FiniteSum, sgd_runs
+
+    problem = FiniteSum(design_matrix(x), y)
+    n = problem.n
+    sizes = sorted({b for b in (1, 2, 4, 8, 16, 32, 64, 128) if b < n} | {n})
+    controls = {
+        "lr": W.FloatLogSlider(value=0.05, base=10, min=-3, max=np.log10(0.15), step=0.05,
+                               description="η0 (step)"),
+        "schedule": W.Dropdown(options=list(SGD_SCHEDULES), value="constant", description="schedule"),
+        "batch_size": W.SelectionSlider(options=sizes, value=sizes[0], description="batch B"),
+    }
+    fig, (ax_path, ax_gap) = plt.subplots(1, 2, figsize=(10, 4))
+    # The contours never change: draw them once, then move only the paths' lines.
+    xs = problem.minimizer
+    a, b = np.meshgrid(np.linspace(xs[0] - 3.5, xs[0] + 3.5, 80), np.linspace(xs[1] - 3.5, xs[1] + 3.5, 80))
+    plots.parameter_paths(a, b, problem.value(np.stack([a, b], axis=-1)), [], minimizer=xs, ax=ax_path)
+    lines = [ax_path.plot([], [], "-", lw=0.7)[0] for _ in range(paths)]
+    ax_path.set(xlabel="intercept", ylabel="slope")
+    title = ax_path.set_title("", fontsize=10)
+    k = np.arange(1, steps + 2)
+    plots.gaps_and_bounds({r"$\mathbb{E}F(x_k)-F^\star$": np.ones(steps),
+                           r"$\mathbb{E}F(\bar x_k)-F^\star$": np.ones(steps)},
+                          ax=ax_gap, ylabel=f"mean gap ({runs} runs)")
+    gap_line, avg_line = ax_gap.get_lines()
+    ax_gap.set_xlim(1, steps)
+    fig.subplots_adjust(wspace=0.3)
+
+    def draw(fig, lr, schedule, batch_size):
+        rates = sgd_schedule(schedule, lr)(np.arange(steps))
+        result = sgd_runs(problem, x0, rates, batch_size=batch_size, runs=runs, replace=False,
+                          seed=seed, keep_paths=paths)
+        for line, path in zip(lines, result.paths):
+            line.set_data(path[:, 0], path[:, 1])
+        title.set_text(f"{schedule}, η0 = {lr:.3g}, B = {batch_size}")
+        # Move the two curves instead of clearing the Axes (rebuilding them is slow).
+        gap_line.set_data(k[:-1], np.maximum(result.gap[:-1], 1e-300))
+        avg_line.set_data(k[:-1], np.maximum(result.gap_avg, 1e-300))
+        both = np.concatenate([result.gap[:-1], result.gap_avg])
+        both = both[np.isfinite(both) & (both > 0)]
+        if both.size:
+            ax_gap.set_ylim(max(both.min(), 1e-12) / 1.5, both.max() * 1.5)
+        return result
 
     return Explorer(fig, draw, controls)
