@@ -100,3 +100,186 @@ def adam_steps(t, steps: dict, ax=None, reference: dict | None = None, logx: boo
     ax.set(xlabel="step $t$", ylabel=ylabel, xscale="log" if logx else "linear")
     ax.legend(fontsize=8)
     return ax
+
+
+# --- SGD convergence ----------------------------------------------------------
+def variance_vs_batch(batch_sizes, measured: dict, exact: dict, ax=None):
+    """Minibatch-gradient variance against batch size, log-log: ``measured`` (label ->
+    values) as markers, ``exact`` (label -> values) as lines in the same colours."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for (label, m), (elabel, e) in zip(measured.items(), exact.items()):
+        line, = ax.loglog(batch_sizes, np.maximum(e, 1e-300), "-", lw=1, label=elabel)
+        ax.loglog(batch_sizes, np.maximum(m, 1e-300), "o", ms=4, color=line.get_color(), label=label)
+    ax.set(xlabel="batch size $B$", ylabel=r"$\mathbb{E}\,\|g_B - \nabla F\|^2$")
+    ax.legend(fontsize=8, loc="lower left")
+    return ax
+
+
+def confusion_region(w, curves: dict, region, ax=None):
+    """Loss curves over a 1-D parameter ``w`` (label -> values) with the region of
+    confusion ``region = (lo, hi)`` shaded."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in curves.items():
+        ax.plot(w, values, lw=2.5 if "$F" in label else 1, label=label)
+    ax.axvspan(*region, color="orange", alpha=0.2, label="region of confusion")
+    ax.set(xlabel="$w$", ylabel="loss")
+    ax.legend(fontsize=8, loc="upper center")
+    return ax
+
+
+def iterate_paths(paths: dict, region=None, target=None, ax=None):
+    """Iterates :math:`w_k` against k (label -> 1-D array), with the region of
+    confusion shaded and the minimizer ``target`` as a dotted line."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, path in paths.items():
+        ax.plot(np.arange(len(path)), path, lw=0.8, label=label)
+    if region is not None:
+        ax.axhspan(*region, color="orange", alpha=0.2, label="region of confusion")
+    if target is not None:
+        ax.axhline(target, color="k", ls=":", lw=1)
+    ax.set(xlabel="step $k$", ylabel="$w_k$")
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def _log_index(length: int, points: int = 300):
+    """About ``points`` indices into ``range(length)``, evenly spaced on a log axis
+    (a long curve on log-log axes looks the same and draws much faster)."""
+    if length <= points:
+        return np.arange(length)
+    return np.unique(np.geomspace(1, length, points).astype(int)) - 1
+
+
+def gaps_and_bounds(curves: dict, bounds: dict | None = None, ax=None,
+                    ylabel=r"$\mathbb{E}\,F(\bar x_k) - F^\star$"):
+    """Measured gaps (label -> values at k = 0, 1, ...) as solid lines and their bounds
+    (same labels, same colours) dashed, on log-log axes over step k + 1."""
+    ax = _axes(ax, figsize=(5.5, 3.8))
+    bounds = bounds or {}
+    for label, values in curves.items():
+        i = _log_index(len(values))
+        line, = ax.loglog(i + 1, np.maximum(np.asarray(values)[i], 1e-300), lw=1.2, label=label)
+        if label in bounds:
+            j = _log_index(len(bounds[label]))
+            ax.loglog(j + 1, np.asarray(bounds[label])[j], "--", lw=1,
+                      color=line.get_color(), label=f"bound, {label}")
+    ax.set(xlabel="step $k+1$", ylabel=ylabel)
+    ax.legend(fontsize=7, loc="lower left")
+    return ax
+
+
+def partial_sum_curves(sums: dict, ax=None, ylabel=r"$\sum_{t<T}\alpha_t$"):
+    """Partial sums (label -> values at T = 1, 2, ...) on log-log axes."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in sums.items():
+        i = _log_index(len(values))
+        ax.loglog(i + 1, np.asarray(values)[i], label=label)
+    ax.set(xlabel="$T$", ylabel=ylabel)
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
+
+
+def step_tradeoff(h, bounds: dict, optima: dict, ax=None):
+    """The constant-step bound against the step h (label -> values over ``h``), log-log,
+    with each optimum ``optima[label] = (h_star, value)`` marked."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in bounds.items():
+        line, = ax.loglog(h, values, label=label)
+        ax.loglog(*optima[label], "o", color=line.get_color())
+    ax.set(xlabel="constant step $h$", ylabel="bound")
+    ax.legend(fontsize=8, loc="upper center")
+    return ax
+
+
+def parameter_paths(grid_a, grid_b, values, paths, minimizer=None, ax=None, levels=20):
+    """Log-spaced contours of ``values`` (over the meshgrid ``grid_a, grid_b``) with 2-D
+    parameter ``paths`` (array of shape ``(runs, K+1, 2)``) on top."""
+    ax = _axes(ax, figsize=(5, 4))
+    lo, hi = max(np.min(values), 1e-12), np.max(values)
+    ax.contour(grid_a, grid_b, values, levels=np.geomspace(lo, hi, levels), cmap="viridis",
+               linewidths=0.6)
+    for path in paths:
+        ax.plot(path[:, 0], path[:, 1], "-", lw=0.6, alpha=0.8)
+    if minimizer is not None:
+        ax.plot(*minimizer[:2], "k*", ms=10)
+    ax.set(xlim=(grid_a.min(), grid_a.max()), ylim=(grid_b.min(), grid_b.max()))
+    return ax
+
+
+# --- maximum likelihood ----------------------------------------------------
+def sample_and_models(x, grid, curves: dict, ax=None, discrete: bool = False, bins=20):
+    """The sample ``x`` as a density histogram (or, with ``discrete``, as bars of
+    the outcome frequencies) under each model curve in ``curves``
+    (label -> values on ``grid``; for ``discrete``, label -> probabilities of ``grid``)."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    x = np.asarray(x)
+    if discrete:
+        freq = np.array([np.mean(x == g) for g in grid])
+        ax.bar(grid, freq, width=0.6, color="0.8", edgecolor="0.4", label="data (frequency)")
+        for i, (label, probs) in enumerate(curves.items()):
+            ax.plot(np.asarray(grid) + 0.1 * (i - (len(curves) - 1) / 2), probs, "o",
+                    ms=7, label=label)
+        ax.set(xticks=list(grid), xlabel="outcome", ylabel="probability")
+    else:
+        ax.hist(x, bins=bins, density=True, color="0.85", edgecolor="0.5", label="data")
+        for label, dens in curves.items():
+            ax.plot(grid, dens, lw=2, label=label)
+        ax.set(xlabel="$x$", ylabel="density")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def nll_curve(grid, nll, ax=None, mle=None, marks: dict | None = None, xlabel=r"$\theta$"):
+    """The NLL against one parameter, the MLE ``(theta_hat, nll_hat)`` as a star
+    and each point of ``marks`` (label -> (theta, nll)) as a dot."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    ax.plot(grid, nll, color="k", lw=1.5)
+    for label, (t, v) in (marks or {}).items():
+        ax.plot([t], [v], "o", ms=7, label=label)
+    if mle is not None:
+        ax.plot([mle[0]], [mle[1]], "r*", ms=13, label="MLE")
+    ax.set(xlabel=xlabel, ylabel="mean NLL")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def nll_contours(mu, sigma, nll, ax=None, mle=None, marks: dict | None = None, levels=25):
+    """Contours of the NLL over a ``(mu, sigma)`` grid (as from ``np.meshgrid``),
+    the MLE as a star and each point of ``marks`` (label -> (mu, sigma)) as a dot."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    lo = np.min(nll)
+    ax.contour(mu, sigma, nll, levels=lo + np.geomspace(1e-3, np.max(nll) - lo, levels),
+               cmap="viridis", linewidths=0.7)
+    for label, (m, s) in (marks or {}).items():
+        ax.plot([m], [s], "o", ms=7, label=label)
+    if mle is not None:
+        ax.plot([mle[0]], [mle[1]], "r*", ms=13, label="MLE")
+    ax.set(xlabel=r"$\mu$", ylabel=r"$\sigma$")
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+def estimate_histograms(estimates: dict, truth: float, ax=None, bins=40, xlabel=r"$\hat\theta$"):
+    """One density histogram of simulated estimates per entry of ``estimates``
+    (label -> array), with the true value as a vertical line."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, est in estimates.items():
+        ax.hist(est, bins=bins, density=True, histtype="stepfilled", alpha=0.45, label=label)
+    ax.axvline(truth, color="k", ls="--", lw=1, label="true value")
+    ax.set(xlabel=xlabel, ylabel="density")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def estimator_means(ns, curves: dict, truth: float | None = None, ax=None, ylabel="mean estimate"):
+    """Curves against the sample size N (log axis): label -> values at ``ns``
+    (drawn as markers when the label starts with "simulated", else as lines)."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in curves.items():
+        style = "o" if label.startswith("simulated") else "-"
+        ax.plot(ns, values, style, label=label)
+    if truth is not None:
+        ax.axhline(truth, color="k", ls="--", lw=1, label="true value")
+    ax.set(xscale="log", xlabel="sample size $N$", ylabel=ylabel)
+    ax.legend(fontsize=8)
+    return ax

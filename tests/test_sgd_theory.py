@@ -179,3 +179,14 @@ def test_stationary_variance_matches_simulation():
     assert measured == pytest.approx(st.stationary_variance(h, p.b), rel=0.08)
     with pytest.raises(ValueError, match="h must"):
         st.stationary_variance(2.5, p.b)
+
+
+def test_batch_counts_give_the_minibatch_gradient(problem):
+    rng = np.random.default_rng(9)
+    xs = rng.normal(size=(6, 3))
+    for replace in (True, False):
+        idx = st.sample_indices(rng, problem.n, 4, 6, replace)
+        counts = st.batch_counts(idx, problem.n)
+        assert counts.sum(axis=1).tolist() == [4] * 6
+        g = np.einsum("rn,nd->rd", counts * problem.residuals(xs), problem.A) / 4
+        np.testing.assert_allclose(g, problem.minibatch_grad(xs, idx), atol=1e-12)
