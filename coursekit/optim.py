@@ -51,6 +51,11 @@ import numbers
 
 import numpy as np
 
+try:                                  # BLAS axpy: y += a x in one pass, like torch's add_(x, alpha=a)
+    from scipy.linalg.blas import daxpy as _daxpy, saxpy as _saxpy
+except ImportError:                   # pragma: no cover
+    _daxpy = _saxpy = None
+
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "LBFGS",
            "newton", "heavy_ball", "nesterov_lookahead", "with_l2"]
 
@@ -95,7 +100,21 @@ def _param_array(p, where):
     return arr
 
 
-_MISSING = object()
+def _axpy(y, a, x):
+    """``y += a * x`` in place, in one pass over memory (BLAS axpy) when the arrays allow it.
+
+    Plain numpy needs two passes (a temporary ``a * x``, then the add); torch's
+    ``y.add_(x, alpha=a)`` needs one. The result is the same to round-off.
+    """
+    blas = {np.dtype(np.float64): _daxpy, np.dtype(np.float32): _saxpy}.get(y.dtype)
+    if (blas is not None and x.dtype == y.dtype and y.size >= 4096
+            and y.flags.c_contiguous and x.flags.c_contiguous and y.flags.aligned):
+        flat = y.reshape(-1)
+        out = blas(x.reshape(-1), flat, a=a)
+        if out.ctypes.data != flat.ctypes.data:      # BLAS worked on a copy: write it back
+            flat[...] = out
+    else:
+        y += a * x
 
 
 class Optimizer:
@@ -113,6 +132,7 @@ class Optimizer:
         self.defaults = self._check_group(dict(defaults), "")
         self.param_groups: list[dict] = []
         self.state: dict[int, dict] = {}
+        self._scratch: dict[int, np.ndarray] = {}     # work arrays, so big steps allocate nothing
         if isinstance(params, np.ndarray) or hasattr(params, "data"):
             raise TypeError("params must be an iterable of parameters (e.g. [x]), got a single "
                             f"{type(params).__name__}")
@@ -128,7 +148,9 @@ class Optimizer:
     def _check_group(self, group: dict, where: str) -> dict:
         return group
 
-    def _update(self, theta: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
+    def _update(self, theta: np.ndarray, g: np.ndarray, state: dict, group: dict,
+                w: np.ndarray) -> None:
+        """Update ``theta`` in place; ``w`` is a scratch array of its shape (not part of the state)."""
         raise NotImplementedError
 
     def add_param_group(self, group: dict) -> None:
@@ -206,7 +228,10 @@ class Optimizer:
         (shape, dtype, finiteness) before any parameter changes.
         """
         for group, i, theta, g in self._gather(grads):
-            self._update(theta, g, self.state.setdefault(i, {}), group)
+            w = self._scratch.get(i)
+            if w is None or w.shape != theta.shape or w.dtype != theta.dtype:
+                w = self._scratch[i] = np.empty_like(theta)
+            self._update(theta, g, self.state.setdefault(i, {}), group, w)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the ``.grad`` of every parameter that has one (to None, as torch does)."""
@@ -317,20 +342,22 @@ class SGD(Optimizer):
                              f"momentum={group['momentum']!r}, dampening={group['dampening']!r}")
         return group
 
-    def _update(self, theta, g, state, group):
+    def _update(self, theta, g, state, group, w):
         alpha, beta, lam = group["lr"], group["momentum"], group["weight_decay"]
         tau = group["dampening"]
         if lam != 0:
-            g = g + lam * theta                          # g <- g + lambda theta
+            g = np.add(g, lam * theta, out=w)            # g <- g + lambda theta
         if beta != 0:
             b = state.get("momentum_buffer")
             if b is None:
-                b = state["momentum_buffer"] = g.copy()  # b <- g         (first step)
+                b = state["momentum_buffer"] = g.copy()  # b <- g                     (first step)
             else:
-                b *= beta                                # b <- beta b ...
-                b += (1 - tau) * g                       #      ... + (1 - tau) g
-            g = g + beta * b if group["nesterov"] else b  # g <- g + beta b  (Nesterov)  or  g <- b
-        theta -= alpha * g                               # theta <- theta - alpha g
+                b *= beta; _axpy(b, 1 - tau, g)          # b <- beta b + (1 - tau) g
+            if group["nesterov"]:
+                g = np.add(g, beta * b, out=w)           # g <- g + beta b            (Nesterov)
+            else:
+                g = b                                    # g <- b
+        _axpy(theta, -alpha, g)                          # theta <- theta - alpha g
 
 
 class Adagrad(Optimizer):
@@ -365,7 +392,7 @@ class Adagrad(Optimizer):
             group[name] = _number(where + name, group[name])
         return group
 
-    def _update(self, theta, g, state, group):
+    def _update(self, theta, g, state, group, w):
         alpha, lam, eps = group["lr"], group["weight_decay"], group["eps"]
         if not state:
             state["step"] = 0
@@ -377,7 +404,8 @@ class Adagrad(Optimizer):
             g = g + lam * theta                                 # g <- g + lambda theta
         alpha_t = alpha / (1 + (t - 1) * group["lr_decay"])     # alpha_t = alpha / (1 + (t-1) decay)
         r += g * g                                              # r <- r + g^2
-        theta -= alpha_t * g / (np.sqrt(r) + eps)               # theta <- theta - alpha_t g / (sqrt(r) + eps)
+        d = np.sqrt(r, out=w); d += eps                         # d = sqrt(r) + eps   (eps outside the root)
+        _axpy(theta, -alpha_t, np.divide(g, d, out=w))          # theta <- theta - alpha_t g / d
 
 
 class RMSprop(Optimizer):
@@ -419,7 +447,7 @@ class RMSprop(Optimizer):
             raise TypeError(f"{where}centered must be True or False, got {group['centered']!r}")
         return group
 
-    def _update(self, theta, g, state, group):
+    def _update(self, theta, g, state, group, w):
         alpha, rho, eps, lam, beta = (group["lr"], group["alpha"], group["eps"],
                                       group["weight_decay"], group["momentum"])
         if not state:
@@ -433,21 +461,20 @@ class RMSprop(Optimizer):
         r = state["square_avg"]
         if lam != 0:
             g = g + lam * theta                           # g <- g + lambda theta
-        r *= rho                                          # r <- rho r ...
-        r += (1 - rho) * g * g                            #      ... + (1 - rho) g^2
+        r *= rho; _axpy(r, 1 - rho, g * g)                # r <- rho r + (1 - rho) g^2
         if group["centered"]:
             gbar = state["grad_avg"]
-            gbar += (1 - rho) * (g - gbar)                # gbar <- rho gbar + (1 - rho) g
-            d = np.sqrt(r - gbar * gbar) + eps            # d = sqrt(r - gbar^2) + eps
+            _axpy(gbar, 1 - rho, g - gbar)                # gbar <- rho gbar + (1 - rho) g
+            d = np.sqrt(r - gbar * gbar, out=w)           # d = sqrt(r - gbar^2) + eps
         else:
-            d = np.sqrt(r) + eps                          # d = sqrt(r) + eps   (eps outside the root)
+            d = np.sqrt(r, out=w)                         # d = sqrt(r) + eps   (eps outside the root)
+        d += eps
         if beta > 0:
             b = state.setdefault("momentum_buffer", np.zeros_like(theta))
-            b *= beta                                     # b <- beta b ...
-            b += g / d                                    #      ... + g / d
-            theta -= alpha * b                            # theta <- theta - alpha b
+            b *= beta; b += np.divide(g, d, out=w)        # b <- beta b + g / d
+            _axpy(theta, -alpha, b)                       # theta <- theta - alpha b
         else:
-            theta -= alpha * g / d                        # theta <- theta - alpha g / d
+            _axpy(theta, -alpha, np.divide(g, d, out=w))  # theta <- theta - alpha g / d
 
 
 class Adam(Optimizer):
@@ -499,7 +526,7 @@ class Adam(Optimizer):
             raise TypeError(f"{where}amsgrad must be True or False, got {group['amsgrad']!r}")
         return group
 
-    def _update(self, theta, g, state, group):
+    def _update(self, theta, g, state, group, w):
         alpha, (beta1, beta2), eps, lam = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         if not state:
             state["step"] = 0
@@ -514,15 +541,14 @@ class Adam(Optimizer):
             theta *= 1 - alpha * lam                          # theta <- (1 - alpha lambda) theta   (AdamW)
         elif lam != 0:
             g = g + lam * theta                               # g <- g + lambda theta             (Adam: L2)
-        s += (1 - beta1) * (g - s)                            # s <- beta1 s + (1 - beta1) g
-        r *= beta2                                            # r <- beta2 r ...
-        r += (1 - beta2) * g * g                              #      ... + (1 - beta2) g^2
+        _axpy(s, 1 - beta1, np.subtract(g, s, out=w))         # s <- beta1 s + (1 - beta1) g   (= s + (1 - beta1)(g - s))
+        r *= beta2; _axpy(r, 1 - beta2, np.multiply(g, g, out=w))  # r <- beta2 r + (1 - beta2) g^2
         if group["amsgrad"]:
             r = np.maximum(state["max_exp_avg_sq"], r, out=state["max_exp_avg_sq"])  # r <- max(r_max, r)
-        s_hat_scale = 1 / (1 - beta1 ** t)                    # s_hat = s / (1 - beta1^t)
-        sqrt_r_hat = np.sqrt(r) / math.sqrt(1 - beta2 ** t)   # sqrt(r_hat) = sqrt(r) / sqrt(1 - beta2^t)
-        sqrt_r_hat += eps                                     # sqrt(r_hat) + eps   (eps outside the root)
-        theta -= (alpha * s_hat_scale) * s / sqrt_r_hat       # theta <- theta - alpha s_hat / (sqrt(r_hat) + eps)
+        step_size = alpha / (1 - beta1 ** t)                  # alpha s_hat = alpha s / (1 - beta1^t)
+        d = np.sqrt(r, out=w); d /= (1 - beta2 ** t) ** 0.5   # sqrt(r_hat) = sqrt(r) / sqrt(1 - beta2^t)
+        d += eps                                              # d = sqrt(r_hat) + eps   (eps outside the root)
+        _axpy(theta, -step_size, np.divide(s, d, out=w))      # theta <- theta - alpha s_hat / d
 
 
 class AdamW(Adam):

@@ -144,3 +144,23 @@ def test_skipped_parameter_matches_torch():
         topt.step()
     np.testing.assert_allclose(x, tx.numpy(), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(y, ty.numpy(), rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("name,hyper", [("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.1)),
+                                        ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+                                        ("Adagrad", dict(lr=0.1, weight_decay=0.1)),
+                                        ("RMSprop", dict(momentum=0.9, centered=True)),
+                                        ("RMSprop", dict(weight_decay=0.1)),
+                                        ("Adam", dict(lr=0.01, amsgrad=True)), ("AdamW", dict(lr=0.01))])
+def test_large_parameters_match_torch(name, hyper):
+    """Big contiguous arrays take the one-pass BLAS path (float64 and float32 alike)."""
+    run_both(name, hyper, shapes=((100, 100), (5000,)), steps=5)
+    x = np.random.default_rng(0).normal(size=(80, 80)).astype(np.float32)
+    tx = torch.tensor(x.copy())
+    opt, topt = getattr(optim, name)([x], **hyper), getattr(torch.optim, name)([tx], **hyper)
+    for (g,) in gradient_sequence([(80, 80)], 5, 1):
+        g = g.astype(np.float32)
+        opt.step([g])
+        tx.grad = torch.tensor(g)
+        topt.step()
+    np.testing.assert_allclose(x, tx.numpy(), rtol=1e-5, atol=1e-6)
