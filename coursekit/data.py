@@ -35,6 +35,44 @@ def design_matrix(x):
     return np.column_stack([np.ones_like(x), x])
 
 
+# --- 1-D targets for the universal-approximation lesson --------------------
+def _sine(x):
+    return np.sin(2 * np.pi * np.asarray(x, dtype=float))
+
+
+def _kink(x):
+    return np.abs(2 * np.asarray(x, dtype=float) - 1)
+
+
+def _wiggle(x):
+    x = np.asarray(x, dtype=float)
+    return x * np.sin(6 * np.pi * x)
+
+
+def _square_root(x):
+    return np.sqrt(np.clip(np.asarray(x, dtype=float), 0.0, None))
+
+
+#: Continuous targets on [0, 1] (name -> vectorized function). "sine", "kink"
+#: and "wiggle" are Lipschitz (slopes at most 2*pi, 2 and about 19);
+#: "square root" is continuous but not Lipschitz at 0 (its slope is unbounded).
+#: The square root is clipped at 0, so outside [0, 1] it stays defined.
+APPROXIMATION_TARGETS = {
+    "sine": _sine,
+    "kink": _kink,
+    "wiggle": _wiggle,
+    "square root": _square_root,
+}
+
+
+def approximation_target(name: str):
+    """The target function called ``name`` in :data:`APPROXIMATION_TARGETS`."""
+    try:
+        return APPROXIMATION_TARGETS[name]
+    except KeyError:
+        raise ValueError(f"name must be one of {sorted(APPROXIMATION_TARGETS)}, got {name!r}") from None
+
+
 # --------------------------------------------------------------------------
 # datasets for networks (weight decay, classification, digits) and minibatches
 # --------------------------------------------------------------------------
