@@ -1,6 +1,4 @@
 """The optimizer landscapes: gradients and Hessians against finite differences, and the runner."""
-import time
-
 import numpy as np
 import pytest
 
@@ -153,17 +151,6 @@ def test_every_optimizer_descends_rosenbrock(name, hyper):
     traj = ls.run(getattr(optim, name), land, [-1.2, 1.0], 500, **hyper)
     assert not traj.diverged
     assert traj.losses[-1] < 0.1 * traj.losses[0]
-
-
-def test_two_dimensional_trajectory_is_fast():
-    """A 200-step 2-D run must be well under 100 ms (a widget recomputes one per slider move)."""
-    land = ls.Rosenbrock()
-    ls.run(optim.Adam, land, [-1.2, 1.0], 200, lr=0.05)
-    t0 = time.perf_counter()
-    traj = ls.run(optim.Adam, land, [-1.2, 1.0], 200, lr=0.05)
-    assert traj.steps == 200
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 1.0, elapsed   # generous: a shared 2-core machine; the benchmark reports the real time
 
 
 def test_newton_solves_a_quadratic_in_one_step():
