@@ -195,8 +195,8 @@ class Optimizer:
             if len(grads) != len(params):
                 raise ValueError(f"grads has {len(grads)} gradients but the optimizer has "
                                  f"{len(params)} parameters")
-        for group in self.param_groups:   # a schedule may have written a bad lr
-            self._check_group(group, f"param_groups[{self.param_groups.index(group)}] ")
+        for k, group in enumerate(self.param_groups):   # a schedule may have written a bad lr
+            self._check_group(group, f"param_groups[{k}] ")
         work, i = [], 0
         for group in self.param_groups:
             for p in group["params"]:

@@ -383,3 +383,11 @@ def test_newton_rejects_bad_arguments():
         optim.newton(QUAD, [0.0, 0.0], -1)
     with pytest.raises(ValueError, match="x0"):
         optim.newton(QUAD, [0.0, 0.0, 0.0], 1)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_groups_with_identical_hyperparameters(name):
+    x, y = np.ones((2, 2)), np.ones((2, 2))
+    opt = getattr(optim, name)([{"params": [x]}, {"params": [y]}], lr=0.1)
+    opt.step([np.ones((2, 2)), np.ones((2, 2))])
+    np.testing.assert_array_equal(x, y)
