@@ -242,3 +242,47 @@ def _batches(X, y, order, stop, batch_size):
     for start in range(0, stop, batch_size):
         idx = order[start:start + batch_size]
         yield (X[idx], y[idx]) if y is not None else X[idx]
+
+
+# --- double descent: random-feature regression ---------------------------------
+class RegressionTask:
+    """Inputs and noiseless targets of a regression task: ``X_train, f_train, X_test, f_test``
+    (add label noise to ``f_train`` with :func:`add_label_noise`)."""
+
+    def __init__(self, X_train, f_train, X_test, f_test):
+        self.X_train, self.f_train, self.X_test, self.f_test = X_train, f_train, X_test, f_test
+
+    def __iter__(self):
+        return iter((self.X_train, self.f_train, self.X_test, self.f_test))
+
+
+def teacher_regression(n_train: int = 200, n_test: int = 500, d: int = 5, teacher_width: int = 3,
+                       seed=0) -> RegressionTask:
+    r"""A small ReLU network as the ground truth: inputs :math:`x\sim\mathcal N(0, I_d/d)` and
+    targets :math:`f(x) = \sum_{k=1}^{m} a_k\bigl(\mathrm{relu}(\sqrt d\, v_k^\top x) - 1/\sqrt{2\pi}\bigr)`
+    with unit vectors :math:`v_k`, :math:`a_k\sim\mathcal N(0,1)` (``m`` = ``teacher_width``; the
+    shift makes each unit's mean zero, since :math:`\sqrt d\,v_k^\top x\sim\mathcal N(0,1)`).
+    Seeded; the first ``n`` training points of a larger ``n_train`` are the same points."""
+    for name, v in (("n_train", n_train), ("n_test", n_test), ("d", d), ("teacher_width", teacher_width)):
+        _check_count(name, v)
+    rng = _rng(seed)
+    V = rng.standard_normal((d, teacher_width))
+    V /= np.linalg.norm(V, axis=0)
+    a = rng.standard_normal(teacher_width)
+    X_test = rng.standard_normal((n_test, d)) / np.sqrt(d)
+    X_train = rng.standard_normal((n_train, d)) / np.sqrt(d)
+
+    def f(X):
+        return (np.maximum(np.sqrt(d) * X @ V, 0.0) - 1.0 / np.sqrt(2 * np.pi)) @ a
+
+    return RegressionTask(X_train, f(X_train), X_test, f(X_test))
+
+
+def add_label_noise(y, noise: float, seed=0):
+    r"""Labels :math:`y + \sigma\varepsilon`, :math:`\varepsilon\sim\mathcal N(0, I)` seeded
+    (``noise`` = :math:`\sigma`). The same seed gives the same :math:`\varepsilon`, so the noisy
+    labels move linearly with ``noise``."""
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    y = np.asarray(y, dtype=float)
+    return y + noise * _rng(seed).standard_normal(y.shape)
