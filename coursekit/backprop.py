@@ -76,6 +76,13 @@ def _as_tensor(x) -> "Tensor":
     raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}: {x!r}")
 
 
+def _any_requires_grad(parents) -> bool:
+    for p in parents:
+        if p.requires_grad:
+            return True
+    return False
+
+
 def _node(data, parents, backward, op) -> "Tensor":
     """The result of an operation: a graph node if any input needs a gradient."""
     out = Tensor.__new__(Tensor)
@@ -85,7 +92,7 @@ def _node(data, parents, backward, op) -> "Tensor":
     out.grad = None
     out.name = None
     out.op = op
-    if _GradMode.enabled and any(p.requires_grad for p in parents):
+    if _GradMode.enabled and _any_requires_grad(parents):
         out.requires_grad = True
         out._parents = parents
         out._backward = backward

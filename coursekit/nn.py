@@ -384,8 +384,8 @@ def _labels(labels, n: int, classes: int, loss: str) -> np.ndarray:
     if y.shape != (n,):
         raise ValueError(f"{loss}: labels must have shape ({n},) to match {n} rows of logits, "
                          f"got shape {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
-        if np.issubdtype(y.dtype, np.floating) and np.all(y == np.round(y)):
+    if y.dtype.kind not in "iu":
+        if y.dtype.kind == "f" and np.all(y == np.round(y)):
             y = y.astype(np.int64)
         else:
             raise ValueError(f"{loss}: labels must be integer class indices, got dtype {y.dtype}")
@@ -414,14 +414,14 @@ def cross_entropy(logits, labels) -> Tensor:
     rows = np.arange(n)
     shifted = z.data - z.data.max(axis=1, keepdims=True)        # z - max z: exp <= 1
     exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    log_probs = shifted - np.log(total)                          # log softmax
-    loss = -log_probs[rows, y].mean()
+    total = exp.sum(axis=1)
+    loss = np.sum(np.log(total) - shifted[rows, y]) / n          # logsumexp(z_i) - z_{i,y_i}
 
     def backward(g):                          # dL/dz = (softmax(z) - onehot(y)) / n
-        d = exp / total
+        d = exp / total[:, None]
         d[rows, y] -= 1.0
-        return (d * (g / n),)
+        d *= g / n
+        return (d,)
     return _node(loss, (z,), backward, "cross_entropy")
 
 
