@@ -283,3 +283,37 @@ def estimator_means(ns, curves: dict, truth: float | None = None, ax=None, ylabe
     ax.set(xscale="log", xlabel="sample size $N$", ylabel=ylabel)
     ax.legend(fontsize=8)
     return ax
+
+
+# --- double descent -------------------------------------------------------------
+def risk_curves(widths, test: dict, train: dict | None = None, threshold=None, ax=None,
+                xlabel="number of random features $p$", ylabel="mean squared error"):
+    """Test errors (label -> values over ``widths``) as solid lines, training errors (same
+    labels, optional) dashed in the same colours, on a log error axis; a dotted vertical line
+    marks the interpolation threshold ``threshold`` (p = n)."""
+    ax = _axes(ax, figsize=(6, 4))
+    train = train or {}
+    for label, values in test.items():
+        line, = ax.plot(widths, values, lw=1.5, label=f"test, {label}")
+        if label in train:
+            ax.plot(widths, np.maximum(train[label], 1e-6), "--", lw=1, color=line.get_color(),
+                    label=f"train, {label}")
+    if threshold is not None:
+        ax.axvline(threshold, color="k", ls=":", lw=1, label=f"$p = n = {threshold}$")
+    ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log", xscale="log")
+    ax.legend(fontsize=7, loc="upper right")
+    return ax
+
+
+def emc_curve(ns, train_errors: dict, eps: float, emc: dict | None = None, ax=None):
+    """Training error against sample size n (label -> values over ``ns``), the tolerance
+    ``eps`` as a dotted line, and each effective model complexity ``emc[label]`` marked."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in train_errors.items():
+        line, = ax.plot(ns, values, "o-", ms=3, label=label)
+        if emc and label in emc:
+            ax.axvline(emc[label], color=line.get_color(), ls="--", lw=1)
+    ax.axhline(eps, color="k", ls=":", lw=1, label=rf"$\varepsilon = {eps:g}$")
+    ax.set(xlabel="training samples $n$", ylabel="training error")
+    ax.legend(fontsize=8, loc="lower right")
+    return ax

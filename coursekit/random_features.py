@@ -143,8 +143,16 @@ class WidthSweep:
         key = (i, n)
         if key not in self._eig:
             lam, Q = np.linalg.eigh(self.K[i][:n, :n])                    # K = Q Λ Qᵀ
-            self._eig[key] = (np.maximum(lam, 0.0), Q)
+            # ‖K* q_j‖² per eigenvector: what label noise along q_j adds to the test error
+            spread = np.sum((self.K_test[i][:, :n] @ Q) ** 2, axis=0)
+            self._eig[key] = (np.maximum(lam, 0.0), Q, spread)
         return self._eig[key]
+
+    def _inverse(self, lam, n, ridge):
+        if ridge > 0:
+            return 1.0 / (lam + n * ridge)                                # (Λ + nλ)⁻¹
+        keep = lam > self.rcond * lam.max()
+        return np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)        # Λ⁺ (minimum norm)
 
     def prepare(self, n: int, progress: bool = False):
         """Compute (and cache) every width's eigendecomposition for ``n`` training samples."""
@@ -166,20 +174,35 @@ class WidthSweep:
         with threadpool_limits(1):
             return self._errors(y, f_test, ridge, n)
 
-    def _errors(self, y, f_test, ridge, n):
+    def _errors(self, y, f_test, ridge, n, noise=0.0):
         train, test = np.empty(len(self.widths)), np.empty(len(self.widths))
         for i in range(len(self.widths)):
-            lam, Q = self._eigh(i, n)
-            if ridge > 0:
-                inv = 1.0 / (lam + n * ridge)                             # (Λ + nλ)⁻¹
-            else:
-                keep = lam > self.rcond * lam.max()
-                inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)  # Λ⁺ (minimum norm)
+            lam, Q, spread = self._eigh(i, n)
+            inv = self._inverse(lam, n, ridge)
             c = inv * (Q.T @ y)
             alpha = Q @ c                                                 # θ = Φᵀ α
             train[i] = np.mean((Q @ (lam * c) - y) ** 2)                  # ŷ = K α
             test[i] = np.mean((self.K_test[i][:, :n] @ alpha - f_test) ** 2)   # ŷ* = K* α
+            if noise > 0:   # + E over ε of the part linear in σε: σ² ‖(I − K(K+nλ)⁻¹)‖²_F / n, σ² ‖K*(K+nλ)⁻¹‖²_F / n*
+                train[i] += noise**2 * np.sum((1 - lam * inv) ** 2) / n
+                test[i] += noise**2 * np.sum(inv**2 * spread) / len(f_test)
         return SweepErrors(self.widths.copy(), train, test)
+
+    def expected_errors(self, f_train, f_test, noise: float, ridge: float = 0.0,
+                        n: int | None = None) -> SweepErrors:
+        r"""Train and test errors averaged exactly over label noise: the fit sees
+        :math:`y = f + \sigma\varepsilon`, :math:`\varepsilon\sim\mathcal N(0, I)`. The prediction is
+        linear in :math:`y`, :math:`\hat y_* = A y`, so
+        :math:`\mathbb E\|Ay - f_*\|^2 = \|Af - f_*\|^2 + \sigma^2\|A\|_F^2`: the noise-free error plus
+        the noise that the fit passes on (``noise`` = :math:`\sigma`; the training error is
+        against the noisy labels)."""
+        f = np.asarray(f_train, dtype=float)
+        n = f.shape[0] if n is None else int(n)
+        if not 1 <= n <= min(self.n_max, f.shape[0]):
+            raise ValueError(f"n must be in [1, {min(self.n_max, f.shape[0])}], got {n!r}")
+        noise, ridge = _nonneg("noise", noise), _nonneg("ridge", ridge)
+        with threadpool_limits(1):
+            return self._errors(f[:n], np.asarray(f_test, dtype=float), ridge, n, noise)
 
 
 def effective_model_complexity(ns, train_errors, eps: float) -> int:

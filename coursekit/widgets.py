@@ -296,3 +296,47 @@ def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 400, runs: int =
         return result
 
     return Explorer(fig, draw, controls)
+
+
+# --- double descent -------------------------------------------------------------
+#: the ridge values the double-descent explorer offers (0 is the minimum-norm fit)
+DD_RIDGES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+
+
+def double_descent_explorer(sweep, f_train, f_test, sample_sizes=(50, 100, 150),
+                            noise_max: float = 1.0) -> Explorer:
+    """Random-feature regression over all widths of ``sweep`` (a
+    :class:`~coursekit.random_features.WidthSweep`): label noise σ, ridge λ and the number of
+    training samples n as controls. Draws the test and training errors, averaged exactly over
+    the label noise (:meth:`~coursekit.random_features.WidthSweep.expected_errors`), against the
+    number of features, with the threshold p = n marked. Every n is prepared up front."""
+    from . import plots
+
+    for n in sample_sizes:
+        sweep.prepare(n)
+    controls = {
+        "noise": W.FloatSlider(value=0.25, min=0.0, max=noise_max, step=0.05, description="noise σ"),
+        "ridge": W.SelectionSlider(options=list(DD_RIDGES), value=0.0, description="ridge λ"),
+        "n": W.SelectionSlider(options=list(sample_sizes), value=sample_sizes[len(sample_sizes) // 2],
+                               description="samples n"),
+    }
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ones = np.ones(len(sweep.widths))
+    plots.risk_curves(sweep.widths, {"": ones}, {"": ones}, threshold=sample_sizes[0], ax=ax)
+    test_line, train_line, threshold = ax.get_lines()
+    test_line.set_label("test error")
+    train_line.set_label("training error")
+    ax.legend(fontsize=8, loc="upper right")
+    title = ax.set_title("", fontsize=10)
+
+    def draw(fig, noise, ridge, n):
+        errs = sweep.expected_errors(f_train, f_test, noise=noise, ridge=ridge, n=n)
+        test_line.set_ydata(errs.test)
+        train_line.set_ydata(np.maximum(errs.train, 1e-6))
+        threshold.set_xdata([n, n])
+        ax.set_ylim(1e-3, max(10.0, 2 * errs.test.max()))
+        title.set_text(f"σ = {noise:.2f}, λ = {ridge:g}, n = {n}: "
+                       f"test error peaks at p = {errs.peak_width}")
+        return errs
+
+    return Explorer(fig, draw, controls)

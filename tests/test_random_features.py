@@ -93,3 +93,21 @@ def test_sweep_validates_widths(task):
         rf.WidthSweep(feats, task.X_train, task.X_test, [10, 5])
     with pytest.raises(ValueError, match="widths"):
         rf.WidthSweep(feats, task.X_train, task.X_test, [10, 31])
+
+
+@pytest.mark.parametrize("ridge", [0.0, 1e-2])
+def test_expected_errors_average_over_label_noise_exactly(task, sweep, ridge):
+    # The 2n noise vectors ±√n e_j have mean 0 and covariance I, and the errors are quadratic
+    # in the labels, so their average equals the expectation over ε ~ N(0, I) exactly.
+    _, sw = sweep
+    n, sigma = 25, 0.4
+    f = task.f_train[:n]
+    draws = [sw.errors(f + sign * sigma * np.sqrt(n) * e, task.f_test, ridge=ridge)
+             for e in np.eye(n) for sign in (1, -1)]
+    expected = sw.expected_errors(task.f_train, task.f_test, noise=sigma, ridge=ridge, n=n)
+    np.testing.assert_allclose(expected.train, np.mean([d.train for d in draws], axis=0), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(expected.test, np.mean([d.test for d in draws], axis=0), rtol=1e-8)
+    clean = sw.errors(f, task.f_test, ridge=ridge)
+    assert np.all(expected.test >= clean.test)
+    with pytest.raises(ValueError, match="noise"):
+        sw.expected_errors(task.f_train, task.f_test, noise=-1.0)
