@@ -111,7 +111,7 @@ def _axpy(y, a, x):
             and y.flags.c_contiguous and x.flags.c_contiguous and y.flags.aligned):
         flat = y.reshape(-1)
         out = blas(x.reshape(-1), flat, a=a)
-        if out.ctypes.data != flat.ctypes.data:      # BLAS worked on a copy: write it back
+        if out is not flat:                          # BLAS worked on a copy: write it back
             flat[...] = out
     else:
         y += a * x
@@ -470,7 +470,9 @@ class RMSprop(Optimizer):
             d = np.sqrt(r, out=w)                         # d = sqrt(r) + eps   (eps outside the root)
         d += eps
         if beta > 0:
-            b = state.setdefault("momentum_buffer", np.zeros_like(theta))
+            if "momentum_buffer" not in state:            # momentum switched on mid-run
+                state["momentum_buffer"] = np.zeros_like(theta)
+            b = state["momentum_buffer"]
             b *= beta; b += np.divide(g, d, out=w)        # b <- beta b + g / d
             _axpy(theta, -alpha, b)                       # theta <- theta - alpha b
         else:
@@ -537,7 +539,7 @@ class Adam(Optimizer):
         s, r = state["exp_avg"], state["exp_avg_sq"]
         state["step"] += 1                                    # t <- t + 1
         t = state["step"]
-        if self._decoupled:
+        if self._decoupled and lam != 0:
             theta *= 1 - alpha * lam                          # theta <- (1 - alpha lambda) theta   (AdamW)
         elif lam != 0:
             g = g + lam * theta                               # g <- g + lambda theta             (Adam: L2)
