@@ -10,7 +10,7 @@ from hypothesis.extra import numpy as hnp
 from coursekit.backprop import (Tensor, _node, format_trace, gradcheck, is_grad_enabled,
                                 no_grad, numerical_grad, relative_error, scalar_chain, trace)
 
-SETTINGS = settings(max_examples=25, deadline=None)
+SETTINGS = settings(max_examples=20, deadline=None)
 TOL = 1e-6            # relative error of backprop vs central differences (see gradcheck)
 
 

@@ -9,7 +9,7 @@ from coursekit.backprop import Tensor, scalar_chain
 
 torch = pytest.importorskip("torch")
 
-SETTINGS = settings(max_examples=15, deadline=None)
+SETTINGS = settings(max_examples=10, deadline=None)
 
 
 def arrays(shape, lo=-3.0, hi=3.0):
