@@ -317,3 +317,40 @@ def emc_curve(ns, train_errors: dict, eps: float, emc: dict | None = None, ax=No
     ax.set(xlabel="training samples $n$", ylabel="training error")
     ax.legend(fontsize=8, loc="lower right")
     return ax
+
+
+# --- universal approximation -----------------------------------------------
+def approximation_fit(x, target, approx: dict, ax=None, units=None, domain=None):
+    """The ``target`` values on ``x`` (black) and each approximation in ``approx``
+    (label -> values on ``x``); ``units`` (an ``(len(x), n)`` array of the hidden
+    units' contributions) is drawn faintly; ``domain`` is shaded."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    if domain is not None:
+        ax.axvspan(*domain, color="0.95", zorder=0)
+    if units is not None:
+        ax.plot(x, units, color="0.6", lw=0.8, alpha=0.7)
+    ax.plot(x, target, color="k", lw=2.5, alpha=0.35, label="target $f$")
+    for label, values in approx.items():
+        ax.plot(x, values, lw=1.5, label=label)
+    ax.set(xlabel="$x$")
+    ax.legend(fontsize=8, loc="lower left")
+    return ax
+
+
+def error_vs_n(ns, errors: dict, ax=None, slopes: dict | None = None, mark=None):
+    """Sup error against the number of units on log-log axes: label -> errors at
+    ``ns``; ``slopes`` (label -> p) adds dashed reference lines proportional to
+    ``n**-p`` through the first curve's first point; ``mark = (n, error)`` is a dot."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    ns = np.asarray(ns, dtype=float)
+    for label, err in errors.items():
+        ax.loglog(ns, err, "o-", ms=3, lw=1.2, label=label)
+    if slopes:
+        anchor = np.asarray(next(iter(errors.values())), dtype=float)[0]
+        for label, p in slopes.items():
+            ax.loglog(ns, anchor * (ns / ns[0]) ** (-p), "--", lw=1, color="0.4", label=label)
+    if mark is not None:
+        ax.loglog([mark[0]], [mark[1]], "o", ms=9, color="C3", label=f"n = {mark[0]}")
+    ax.set(xlabel="number of hidden units $n$", ylabel=r"$\sup_x |f(x) - g(x)|$")
+    ax.legend(fontsize=8)
+    return ax

@@ -340,3 +340,71 @@ def double_descent_explorer(sweep, f_train, f_test, sample_sizes=(50, 100, 150),
         return errs
 
     return Explorer(fig, draw, controls)
+
+
+def universal_approximation_explorer(n_max: int = 64, domain=(0.0, 1.0), max_units_drawn: int = 16) -> Explorer:
+    """A one-hidden-layer sigmoid network built by hand (a staircase of ``n`` steep
+    sigmoids, :func:`coursekit.approximation.staircase`) for a target from
+    :data:`coursekit.data.APPROXIMATION_TARGETS`. Left: target, network and (for
+    small ``n``) each unit's contribution; right: the sup error against ``n`` at the
+    current steepness. ``update`` returns ``{"net", "sup_error", "ns", "errors"}``."""
+    from . import approximation, plots
+    from .data import APPROXIMATION_TARGETS
+
+    a, b = domain
+    x = np.linspace(a, b, 1001)
+    targets = {name: f(x) for name, f in APPROXIMATION_TARGETS.items()}     # computed once
+    ns = np.unique(np.geomspace(1, n_max, 16).round().astype(int))
+    cache = {}
+
+    def error_curve(target, steepness):
+        key = (target, round(float(steepness), 6))
+        if key not in cache:
+            f = APPROXIMATION_TARGETS[target]
+            cache[key] = np.array([approximation.sup_error(f, approximation.staircase(f, n, steepness, domain),
+                                                           domain, num=x.size) for n in ns])
+        return cache[key]
+
+    fig, (ax_fit, ax_err) = plt.subplots(1, 2, figsize=(10, 3.8))
+    controls = {
+        "target": W.Dropdown(options=list(APPROXIMATION_TARGETS), value="sine", description="target"),
+        "n": W.IntSlider(value=8, min=1, max=n_max, description="units n"),
+        "steepness": W.FloatLogSlider(value=10.0, base=10, min=0, max=2, step=0.05, description="steepness"),
+    }
+    plots.approximation_fit(x, targets["sine"], {}, ax=ax_fit)
+    target_line = ax_fit.get_lines()[-1]
+    (net_line,) = ax_fit.plot(x, np.zeros_like(x), lw=1.5, color="C0", label="network $g$")
+    unit_lines = ax_fit.plot(x, np.zeros((x.size, max_units_drawn)), color="0.6", lw=0.8, alpha=0.7)
+    ax_fit.legend(fontsize=8, loc="lower left")
+    title = ax_fit.set_title("")
+    state = {}
+
+    def draw(fig, target, n, steepness):
+        f = APPROXIMATION_TARGETS[target]
+        net = approximation.staircase(f, n, steepness, domain)
+        g = net(x)
+        err = float(np.max(np.abs(targets[target] - g)))         # the sup error on the grid
+        target_line.set_ydata(targets[target])
+        net_line.set_ydata(g)
+        units = net.units(x) if n <= max_units_drawn else None
+        for i, line in enumerate(unit_lines):
+            line.set_visible(units is not None and i < n)
+            if units is not None and i < n:
+                line.set_ydata(units[:, i])
+        lo, hi = min(targets[target].min(), g.min()), max(targets[target].max(), g.max())
+        if units is not None:
+            lo, hi = min(lo, units.min()), max(hi, units.max())
+        pad = 0.08 * (hi - lo)
+        ax_fit.set_ylim(lo - pad, hi + pad)
+        title.set_text(f"{n} sigmoid units: sup error {err:.3g}")
+        errors = error_curve(target, steepness)
+        if state.get("curve") != (target, steepness):
+            ax_err.clear()
+            plots.error_vs_n(ns, {f"staircase, steepness {steepness:.3g}": errors}, ax=ax_err,
+                             slopes={r"$\propto 1/n$": 1.0})
+            (state["mark"],) = ax_err.loglog([], [], "o", ms=9, color="C3")
+            state["curve"] = (target, steepness)
+        state["mark"].set_data([n], [err])
+        return {"net": net, "sup_error": err, "ns": ns, "errors": errors}
+
+    return Explorer(fig, draw, controls)
