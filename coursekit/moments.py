@@ -20,6 +20,9 @@ is :math:`m_t`). They are vectorized (the recursion runs in
 per slider move. The optimizer itself is :class:`coursekit.optim.Adam`; for a
 stream of gradients that do not depend on the parameters,
 :func:`adam_step` is exactly the update it makes per unit learning rate.
+
+Two more estimates of means and spreads serve the dropout lesson's Monte-Carlo
+check: :func:`running_mean` and :func:`dropout_std`.
 """
 from __future__ import annotations
 
@@ -172,4 +175,26 @@ def stationary_step(mean, std) -> np.ndarray | float:
     if np.any((mean == 0) & (std == 0)):
         raise ValueError("mean and std are both 0: a zero stream has no step")
     out = mean / np.sqrt(std**2 + mean**2)   # E g / sqrt(Var g + (E g)^2)
+    return float(out) if out.ndim == 0 else out
+
+
+def running_mean(x) -> np.ndarray:
+    r"""The mean of the first :math:`k` samples, :math:`\bar x_k = \frac1k\sum_{j\le k} x_j`, for
+    every :math:`k` (``x`` of shape ``(K, ...)``, samples along axis 0)."""
+    x = _check_stream(x)
+    return np.cumsum(x, axis=0) / _steps(x.shape[0], x.ndim)   # (x_1 + ... + x_k) / k
+
+
+def dropout_std(a, p: float) -> np.ndarray | float:
+    r"""The standard deviation of an inverted-dropout activation :math:`a\,r/(1-p)`,
+    :math:`r\sim\text{Bernoulli}(1-p)`:
+
+    .. math:: \operatorname{Var}\frac{a r}{1-p} = \frac{a^2\,(1-p)\,p}{(1-p)^2} = a^2\frac{p}{1-p},
+              \qquad \operatorname{sd} = |a|\sqrt{p/(1-p)} .
+
+    The standard error of the mean of :math:`K` independent masks is this over :math:`\sqrt K`.
+    """
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p < 1:
+        raise ValueError(f"p must be a number in [0, 1), got {p!r}")
+    out = np.abs(np.asarray(a, dtype=float)) * np.sqrt(p / (1.0 - p))   # |a| sqrt(p / (1 - p))
     return float(out) if out.ndim == 0 else out

@@ -354,3 +354,40 @@ def error_vs_n(ns, errors: dict, ax=None, slopes: dict | None = None, mark=None)
     ax.set(xlabel="number of hidden units $n$", ylabel=r"$\sup_x |f(x) - g(x)|$")
     ax.legend(fontsize=8)
     return ax
+
+
+# --- dropout ---------------------------------------------------------------
+def mask_grid(masks, ax=None):
+    """Dropout masks as an image: one row per mask, one column per unit; kept
+    units light, dropped units dark."""
+    ax = _axes(ax, figsize=(5, 3))
+    masks = np.asarray(masks, dtype=float)
+    ax.imshow(masks, cmap="gray", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    ax.set(xlabel="unit", ylabel="mask (one per example)")
+    return ax
+
+
+def running_mean(k, means, target: float, band=None, ax=None, label="running mean"):
+    """A running mean against the number of samples ``k`` (log axis), the value it
+    should reach as a dashed line, and ``band`` (an array: half-width per ``k``)
+    shaded around the target."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    ax.plot(k, means, lw=1.2, label=label)
+    if band is not None:
+        ax.fill_between(k, target - band, target + band, color="0.85", label="±2 standard errors")
+    ax.axhline(target, color="k", ls="--", lw=1, label="expectation")
+    ax.set(xscale="log", xlabel="number of masks $K$", ylabel="mean of the masked activation")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def train_val_curves(histories: dict, ax=None, key: str = "loss"):
+    """For each labelled training history: the training curve (solid) and the
+    validation curve (dashed, same colour) of ``key`` ("loss" or "acc") per epoch."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for i, (label, h) in enumerate(histories.items()):
+        ax.plot(h.epoch, h[f"train_{key}"], color=f"C{i}", lw=1.3, label=f"{label}: training")
+        ax.plot(h.epoch, h[f"val_{key}"], color=f"C{i}", lw=1.3, ls="--", label=f"{label}: validation")
+    ax.set(xlabel="epoch", ylabel="cross-entropy" if key == "loss" else "accuracy")
+    ax.legend(fontsize=8)
+    return ax

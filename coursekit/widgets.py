@@ -408,3 +408,58 @@ def universal_approximation_explorer(n_max: int = 64, domain=(0.0, 1.0), max_uni
         return {"net": net, "sup_error": err, "ns": ns, "errors": errors}
 
     return Explorer(fig, draw, controls)
+
+
+def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 5000,
+                     seed: int = 0) -> Explorer:
+    """Dropout probability ``p`` and hidden width as sliders over a grid of trained runs.
+
+    ``histories`` maps ``(p, width)`` to a :class:`~coursekit.train.History` (trained
+    beforehand: a slider move only looks one up). Left: the running mean of
+    ``samples`` inverted-dropout copies of one ``activation`` (``nn.Dropout`` in
+    training mode, the same uniform draws for every ``p``) with a band of two
+    standard errors; right: that run's training and validation loss.
+    ``update`` returns ``{"masked", "running_mean", "band", "history"}``."""
+    from . import moments, nn, plots
+
+    if not histories:
+        raise ValueError("histories is empty: pass {(p, width): History, ...}")
+    ps = sorted({p for p, _ in histories})
+    widths = sorted({w for _, w in histories})
+    missing = [(p, w) for p in ps for w in widths if (p, w) not in histories]
+    if missing:
+        raise ValueError(f"histories must cover the grid of p and width; missing {missing}")
+    fig, (ax_mc, ax_fit) = plt.subplots(1, 2, figsize=(11, 4))
+    controls = {
+        "p": W.SelectionSlider(options=ps, value=ps[len(ps) // 2], description="p (drop)"),
+        "width": W.SelectionSlider(options=widths, value=widths[-1], description="width"),
+    }
+    k = np.arange(1, samples + 1)
+    ones = np.full(samples, float(activation))
+    first = histories[ps[0], widths[0]]
+    plots.running_mean(k, ones, float(activation), band=np.zeros(samples), ax=ax_mc)
+    mean_line = ax_mc.get_lines()[0]
+    ax_mc.set_ylim(0.5 * activation, 1.5 * activation)
+    plots.train_val_curves({"run": first}, ax=ax_fit)
+    train_line, val_line = ax_fit.get_lines()
+    title = ax_fit.set_title("", fontsize=10)
+    state = {"band": ax_mc.collections[0]}
+
+    def draw(fig, p, width):
+        layer = nn.Dropout(p, rng=seed)                  # the same uniforms for every p
+        masked = layer(ones).data                        # a r_j / (1 - p), j = 1..samples
+        means = moments.running_mean(masked)
+        band = 2 * moments.dropout_std(activation, p) / np.sqrt(k)
+        mean_line.set_data(k, means)
+        state["band"].remove()
+        state["band"] = ax_mc.fill_between(k, activation - band, activation + band, color="0.85", zorder=0)
+        ax_mc.set_title(f"p = {p}: mean of {samples} masks = {means[-1]:.3f}", fontsize=10)
+        h = histories[p, width]
+        train_line.set_data(h.epoch, h.train_loss)
+        val_line.set_data(h.epoch, h.val_loss)
+        ax_fit.set(xlim=(0, max(h.epoch)), ylim=(0, 1.05 * max(max(h.train_loss), max(h.val_loss))))
+        title.set_text(f"p = {p}, width {width}: final gap "
+                       f"{h.val_loss[-1] - h.train_loss[-1]:.3f}")
+        return {"masked": masked, "running_mean": means, "band": band, "history": h}
+
+    return Explorer(fig, draw, controls)

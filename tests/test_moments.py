@@ -118,3 +118,26 @@ def test_bad_inputs_raise():
         moments.adam_step(np.ones(3), eps=-1.0)
     with pytest.raises(ValueError, match="std"):
         moments.stationary_step(1.0, -1.0)
+
+
+def test_running_mean():
+    x = np.random.default_rng(5).normal(size=(50, 2))
+    r = moments.running_mean(x)
+    for k in (1, 7, 50):
+        np.testing.assert_allclose(r[k - 1], x[:k].mean(axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.2, 0.5, 0.9])
+def test_dropout_std_matches_the_bernoulli_variance(p):
+    a = np.array([-2.0, 0.5, 3.0])
+    # exact: the two outcomes 0 (prob p) and a/(1-p) (prob 1-p)
+    mean = (1 - p) * a / (1 - p)
+    var = (1 - p) * (a / (1 - p)) ** 2 - mean**2
+    np.testing.assert_allclose(moments.dropout_std(a, p) ** 2, var, rtol=1e-12, atol=1e-15)
+    samples = a * (np.random.default_rng(6).random((400_000, 3)) >= p) / (1 - p)
+    np.testing.assert_allclose(samples.std(axis=0), moments.dropout_std(a, p), rtol=0.01, atol=1e-12)
+
+
+def test_dropout_std_bad_p():
+    with pytest.raises(ValueError, match="p must"):
+        moments.dropout_std(1.0, 1.0)
