@@ -244,7 +244,7 @@ def sgd_schedule(name: str, lr: float):
     raise ValueError(f"name must be one of {SGD_SCHEDULES}, got {name!r}")
 
 
-def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 400, runs: int = 150,
+def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 300, runs: int = 100,
                              seed: int = 0, paths: int = 5) -> Explorer:
     """Minibatch SGD fitting a line to ``(x, y)`` (least squares, parameters
     (intercept, slope)), ``runs`` seeded runs from ``x0``: step size η0, schedule
