@@ -2,6 +2,8 @@
 
 Budget (DESIGN.md): each notebook under 20 s and 500 MB on a 2-core machine.
 Run: .venv/bin/python benchmarks/notebooks.py [lessons/NN_name.ipynb ...]
+The "machine ms" column is benchmarks/_machine.py's reference workload, timed just
+before each notebook: about 16 ms on a quiet machine; read the seconds against it.
 """
 import pathlib
 import sys
@@ -9,6 +11,8 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
+
+from _machine import reference_ms
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Appended to a copy of each notebook: the kernel's own peak resident set, in MB.
@@ -32,11 +36,12 @@ def run(path):
 
 def main(paths):
     paths = paths or sorted(str(p) for p in (ROOT / "lessons").glob("*.ipynb"))
-    print(f"{'notebook':40s} {'seconds':>8s} {'peak MB':>8s}")
+    print(f"{'notebook':40s} {'seconds':>8s} {'peak MB':>8s} {'machine ms':>11s}")
     for path in paths:
+        machine = reference_ms()
         seconds, peak = run(path)
         flag = "  OVER BUDGET" if seconds > 20 or peak > 500 else ""
-        print(f"{pathlib.Path(path).name:40s} {seconds:8.2f} {peak:8.0f}{flag}")
+        print(f"{pathlib.Path(path).name:40s} {seconds:8.2f} {peak:8.0f} {machine:11.1f}{flag}", flush=True)
 
 
 if __name__ == "__main__":

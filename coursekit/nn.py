@@ -165,34 +165,30 @@ class Linear(Module):
         return f"Linear({self.in_features}, {self.out_features}, bias={self.bias is not None})"
 
 
-class ReLU(Module):
+class _Elementwise(Module):
+    """An activation applied element-wise: the Tensor method named by ``op``."""
+    op = ""
+
+    def forward(self, x):
+        return getattr(_as_tensor(x), self.op)()
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class ReLU(_Elementwise):
     """:math:`\\max(x, 0)` element-wise."""
-
-    def forward(self, x):
-        return _as_tensor(x).relu()
-
-    def __repr__(self):
-        return "ReLU()"
+    op = "relu"
 
 
-class Tanh(Module):
+class Tanh(_Elementwise):
     """:math:`\\tanh x` element-wise."""
-
-    def forward(self, x):
-        return _as_tensor(x).tanh()
-
-    def __repr__(self):
-        return "Tanh()"
+    op = "tanh"
 
 
-class Sigmoid(Module):
+class Sigmoid(_Elementwise):
     """:math:`1/(1+e^{-x})` element-wise."""
-
-    def forward(self, x):
-        return _as_tensor(x).sigmoid()
-
-    def __repr__(self):
-        return "Sigmoid()"
+    op = "sigmoid"
 
 
 class Identity(Module):

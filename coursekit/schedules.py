@@ -32,6 +32,8 @@ import numbers
 
 import numpy as np
 
+from .sgd_theory import satisfies_robbins_monro
+
 __all__ = ["Schedule", "ConstantLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "CosineAnnealingWarmRestarts", "LinearLR", "PolynomialLR", "SequentialLR",
            "InverseSqrtLR", "InverseTimeLR", "ReduceLROnPlateau", "set_lr"]
@@ -338,8 +340,9 @@ class InverseTimeLR(Schedule):
 
     @property
     def robbins_monro(self) -> bool:
-        """Whether the rates sum to infinity while their squares sum to a finite number."""
-        return 0.5 < self.power <= 1.0
+        """Whether the rates sum to infinity while their squares sum to a finite number
+        (the p-series test of :func:`coursekit.sgd_theory.satisfies_robbins_monro`)."""
+        return satisfies_robbins_monro(self.power)
 
     def _lr(self, t):
         return self.base_lr / (1 + t / self.t0) ** self.power

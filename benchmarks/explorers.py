@@ -1,0 +1,130 @@
+"""Time slider moves of the lessons' explorers (target: under 100 ms per move).
+
+For each explorer, in the setting its lesson uses, two medians over a set of moves:
+``update`` alone (recompute and set the artists' data) and ``update`` plus an Agg render
+of the figure, which is what the reader waits for. The render part depends on the
+machine's drawing speed more than on coursekit.
+
+The "machine ms" column: see benchmarks/_machine.py (about 16 ms on a quiet machine).
+
+Run: .venv/bin/python benchmarks/explorers.py [name ...]   (names: see EXPLORERS)
+"""
+import itertools
+import statistics
+import sys
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+
+from _machine import reference_ms  # noqa: E402
+from coursekit import data, landscapes, nn, optim, train, widgets  # noqa: E402
+from coursekit import random_features as rf  # noqa: E402
+
+
+def time_moves(explorer, moves):
+    """Median milliseconds of ``update(**move)`` without and with a render, and the worst move."""
+    canvas = FigureCanvasAgg(explorer.fig)  # explorers close their figure; render it anyway
+    explorer.update(**moves[0])
+    canvas.draw()
+
+    def one(move, render):
+        t0 = time.perf_counter()
+        explorer.update(**move)
+        if render:
+            canvas.draw()
+        return 1e3 * (time.perf_counter() - t0)
+
+    update = [one(m, False) for m in moves]
+    full = [one(m, True) for m in moves]
+    return statistics.median(update), statistics.median(full), max(full)
+
+
+def gradient_descent():
+    x, y = data.linear_regression(n=50, seed=0)
+    J = landscapes.LeastSquares(data.design_matrix(x), y)
+    explorer = widgets.gradient_descent_explorer(J, extent=(-5, 4, -5, 5), theta0=(2.5, -4.0))
+    moves = [dict(lr=lr, steps=k, start_x=2.5, start_y=-4.0)
+             for lr in (0.01, 0.1, 0.3, 0.33, 1.0) for k in (1, 100, 200)]
+    return explorer, moves
+
+
+def universal_approximation():
+    explorer = widgets.universal_approximation_explorer()
+    moves = ([dict(target="sine", n=n, steepness=10.0) for n in range(1, 65, 4)]
+             + [dict(target="sine", n=8, steepness=s) for s in np.geomspace(1.1, 90, 12)]
+             + [dict(target=t, n=8, steepness=10.0) for t in ["sine", "kink", "wiggle", "square root"] * 3])
+    return explorer, moves
+
+
+def maximum_likelihood():
+    rng = np.random.default_rng(0)
+    explorer = widgets.maximum_likelihood_explorer(rng.normal(2.0, 1.5, 60),
+                                                   (rng.uniform(size=40) < 0.3).astype(float))
+    moves = ([dict(model="Gaussian", mu=v) for v in np.linspace(0, 4, 15)]
+             + [dict(model="Gaussian", sigma=v) for v in np.linspace(0.5, 3, 15)]
+             + [dict(model="Bernoulli", p=v) for v in np.linspace(0.05, 0.95, 15)]
+             + [dict(model=m) for m in ["Bernoulli", "Gaussian"] * 4])
+    return explorer, moves
+
+
+def sgd_convergence():
+    x, y = data.linear_regression(n=50, seed=0)
+    explorer = widgets.sgd_convergence_explorer(x, y)
+    moves = [dict(lr=lr, schedule=s, batch_size=b) for lr in (0.003, 0.03, 0.15)
+             for s in widgets.SGD_SCHEDULES for b in (1, 8, 50)]
+    return explorer, moves
+
+
+def adam_bias_correction():
+    explorer = widgets.adam_bias_explorer(max_steps=2000)
+    c = explorer.controls
+    moves = [dict(beta1=b1, beta2=b2, noise=s, steps=k) for b1, b2, s, k in
+             itertools.product(c["beta1"].options, c["beta2"].options, (0.0, 1.0, 5.0), (10, 1000, 2000))]
+    return explorer, moves
+
+
+def dropout():
+    # The lesson trains the grid of runs once; a move only looks a run up and redraws.
+    d = data.digits(seed=0)
+    histories = {}
+    for p, width in itertools.product((0.0, 0.5, 0.8), (64, 256)):
+        model = nn.MLP([64, width, 10], dropout=p, rng=0)
+        histories[p, width] = train.fit(model, nn.cross_entropy, optim.Adam(model.parameters(), lr=3e-3),
+                                        d.X_train[:200], d.y_train[:200], epochs=3, batch_size=50,
+                                        val=(d.X_val, d.y_val), rng=1)
+    explorer = widgets.dropout_explorer(histories)
+    return explorer, [dict(p=p, width=w) for p, w in histories] * 3
+
+
+def double_descent():
+    task = data.teacher_regression(n_train=150, n_test=300, d=5, seed=0)
+    feats = rf.RandomReLUFeatures(5, 1000, seed=1)
+    widths = np.unique(np.r_[np.arange(10, 200, 10), np.arange(200, 401, 50), np.arange(500, 1001, 100)])
+    sweep = rf.WidthSweep(feats, task.X_train, task.X_test, widths)
+    explorer = widgets.double_descent_explorer(sweep, task.f_train, task.f_test)
+    moves = [dict(noise=s, ridge=r, n=n) for s in (0.0, 0.5, 1.0) for r in (0.0, 1e-3, 1e-1)
+             for n in (50, 100, 150)]
+    return explorer, moves
+
+
+EXPLORERS = {f.__name__: f for f in (gradient_descent, universal_approximation, maximum_likelihood,
+                                     sgd_convergence, adam_bias_correction, dropout, double_descent)}
+
+
+def main(names):
+    print(f"{'explorer':25s} {'moves':>5s} {'update ms':>10s} {'+render ms':>11s} {'worst ms':>9s} {'machine ms':>11s}")
+    for name in names or EXPLORERS:
+        explorer, moves = EXPLORERS[name]()
+        machine = reference_ms()
+        update, full, worst = time_moves(explorer, moves)
+        flag = "  OVER BUDGET" if full > 100 else ""
+        print(f"{name:25s} {len(moves):5d} {update:10.1f} {full:11.1f} {worst:9.1f} {machine:11.1f}{flag}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
