@@ -5,6 +5,7 @@ so lessons compose figures and explorers redraw the same Axes.
 """
 from __future__ import annotations
 
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -105,11 +106,23 @@ def adam_steps(t, steps: dict, ax=None, reference: dict | None = None, logx: boo
 # --- SGD convergence ----------------------------------------------------------
 def variance_vs_batch(batch_sizes, measured: dict, exact: dict, ax=None):
     """Minibatch-gradient variance against batch size, log-log: ``measured`` (label ->
-    values) as markers, ``exact`` (label -> values) as lines in the same colours."""
+    values) as markers, ``exact`` (label -> values) as lines in the same colours.
+    A variance of zero (the full batch drawn without replacement) has no place on a
+    log axis: it is left out and noted in the corner."""
     ax = _axes(ax, figsize=(5, 3.5))
+    batch_sizes = np.asarray(batch_sizes)
+    scale = max(np.max(e) for e in exact.values())
+    zero_at = set()
     for (label, m), (elabel, e) in zip(measured.items(), exact.items()):
-        line, = ax.loglog(batch_sizes, np.maximum(e, 1e-300), "-", lw=1, label=elabel)
-        ax.loglog(batch_sizes, np.maximum(m, 1e-300), "o", ms=4, color=line.get_color(), label=label)
+        e, m = np.asarray(e, dtype=float), np.asarray(m, dtype=float)
+        keep = e > 1e-12 * scale                          # zero up to round-off
+        zero_at.update(batch_sizes[~keep].tolist())
+        line, = ax.loglog(batch_sizes[keep], e[keep], "-", lw=1, label=elabel)
+        ax.loglog(batch_sizes[keep], m[keep], "o", ms=4, color=line.get_color(), label=label)
+    if zero_at:
+        sizes = ", ".join(str(b) for b in sorted(zero_at))
+        ax.text(0.98, 0.98, f"variance 0 at $B$ = {sizes}\n(not drawn)", transform=ax.transAxes,
+                ha="right", va="top", fontsize=8)
     ax.set(xlabel="batch size $B$", ylabel=r"$\mathbb{E}\,\|g_B - \nabla F\|^2$")
     ax.legend(fontsize=8, loc="lower left")
     return ax
@@ -281,6 +294,9 @@ def estimator_means(ns, curves: dict, truth: float | None = None, ax=None, ylabe
     if truth is not None:
         ax.axhline(truth, color="k", ls="--", lw=1, label="true value")
     ax.set(xscale="log", xlabel="sample size $N$", ylabel=ylabel)
+    # Label the sizes themselves: on a short log axis the minor labels (2x10^0, 3x10^0, ...) collide.
+    ax.set_xticks(ns, [str(n) for n in ns])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.legend(fontsize=8)
     return ax
 
@@ -364,6 +380,8 @@ def mask_grid(masks, ax=None):
     masks = np.asarray(masks, dtype=float)
     ax.imshow(masks, cmap="gray", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     ax.set(xlabel="unit", ylabel="mask (one per example)")
+    for axis in (ax.xaxis, ax.yaxis):                 # rows and units are counted, not measured
+        axis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     return ax
 
 
