@@ -31,7 +31,7 @@ test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests lessons
 
 bench: $(STAMP)
-	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
+	cd benchmarks && for f in [!_]*.py; do ../$(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

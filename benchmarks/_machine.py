@@ -1,13 +1,27 @@
 """How fast the machine is right now, to read the other benchmarks against.
 
-Shared virtual machines vary a lot from minute to minute (runs of the same code
-differ by 10x here). Each benchmark prints this reference next to its numbers: a
-fixed workload of Python loops and small numpy operations, like a lesson's, whose
-time on a quiet 2-core machine is about 16 ms.
+Shared virtual machines are often paused by their host. Here the whole machine
+stops for tens to hundreds of milliseconds at a time, both cores at once (the same
+snippet times 85 ms when left alone and 0.7-1.4 s when paused), so a wall-clock
+timing says more about the neighbours than about the code. Two tools:
+
+- ``reference_ms()``: a fixed workload of Python loops and small numpy operations,
+  like a lesson's, about 16 ms on a quiet 2-core machine; printed beside results.
+- ``Hiccups``: a probe process that sleeps 5 ms at a time and records every
+  oversleep (the idea of jHiccup). An oversleep is time in which no process of the
+  machine ran; ``paused(t0, t1)`` sums it over a window, so that ``wall - paused``
+  estimates what the window would take on an undisturbed machine.
 """
+import pathlib
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
+
+SLEEP = 0.005       # the probe's sleep, seconds (shorter costs the machine more CPU)
+MIN_EXCESS = 0.005  # oversleeps shorter than this are ordinary scheduling noise
 
 
 def reference_ms() -> float:
@@ -23,3 +37,43 @@ def reference_ms() -> float:
             a = np.tanh(a @ a.T / 64)
         times.append(time.perf_counter() - t0)
     return 1e3 * float(np.median(times))
+
+
+class Hiccups:
+    """``with Hiccups() as h: ...; h.paused(t0, t1)``: seconds the machine stood still
+    between two ``time.perf_counter()`` readings (a system-wide monotonic clock)."""
+
+    def __enter__(self):
+        self._file = tempfile.NamedTemporaryFile("r", suffix=".hiccups")
+        self._probe = subprocess.Popen([sys.executable, __file__, self._file.name])
+        return self
+
+    def __exit__(self, *exc):
+        self._probe.terminate()
+        self._probe.wait()
+        self._file.close()
+
+    def paused(self, t0: float, t1: float) -> float:
+        text = pathlib.Path(self._file.name).read_text()
+        if not text:
+            return 0.0
+        rows = np.array([line.split() for line in text.splitlines() if line.count(" ") == 1], float)
+        start, end = rows[:, 0] + SLEEP, rows[:, 0] + SLEEP + rows[:, 1]   # each pause [start, end]
+        return float(np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None).sum())
+
+
+def _probe(path: str) -> None:
+    """Sleep SLEEP seconds at a time for ever; append 'start excess' for every oversleep."""
+    with open(path, "w") as out:
+        while True:
+            t0 = time.perf_counter()
+            time.sleep(SLEEP)
+            excess = time.perf_counter() - t0 - SLEEP
+            if excess > MIN_EXCESS:
+                out.write(f"{t0!r} {excess!r}\n")
+                out.flush()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 2:
+        _probe(sys.argv[1])

@@ -29,7 +29,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.signal import lfilter
 
 
 def _check_beta(beta, name: str = "beta") -> float:
@@ -63,6 +62,8 @@ def ema(g, beta: float, m0=0.0) -> np.ndarray:
     beta = _check_beta(beta)
     g = _check_stream(g)
     m0 = np.broadcast_to(np.asarray(m0, dtype=float), g.shape[1:])
+    from scipy.signal import lfilter  # here, not at the top: scipy.signal is slow to import
+
     # lfilter computes y[n] = (1-beta) x[n] + beta y[n-1]; its state zi = beta * m0 seeds y[-1] = m0.
     y, _ = lfilter([1.0 - beta], [1.0, -beta], g, axis=0, zi=(beta * m0)[None, ...])
     return y

@@ -252,7 +252,8 @@ def sgd_bound(rates, R: float, G: float):
     """
     rates = _positive("rates", rates)
     R, G = float(_positive("R", R)), float(_positive("G", G))
-    return (R**2 + G**2 * np.cumsum(rates**2)) / (2 * np.cumsum(rates))
+    sum_rates, sum_squares = partial_sums(rates)
+    return (R**2 + G**2 * sum_squares) / (2 * sum_rates)
 
 
 def constant_step_bound(h, R: float, G: float, k):
