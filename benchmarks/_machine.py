@@ -7,10 +7,11 @@ timing says more about the neighbours than about the code. Two tools:
 
 - ``reference_ms()``: a fixed workload of Python loops and small numpy operations,
   like a lesson's, about 16 ms on a quiet 2-core machine; printed beside results.
-- ``Hiccups``: a probe process that sleeps 5 ms at a time and records every
+- ``Hiccups``: a probe process that sleeps 2 ms at a time and records every
   oversleep (the idea of jHiccup). An oversleep is time in which no process of the
   machine ran; ``paused(t0, t1)`` sums it over a window, so that ``wall - paused``
   estimates what the window would take on an undisturbed machine.
+  ``python benchmarks/_machine.py --check`` shows how well that works right now.
 """
 import pathlib
 import subprocess
@@ -20,8 +21,8 @@ import time
 
 import numpy as np
 
-SLEEP = 0.005       # the probe's sleep, seconds (shorter costs the machine more CPU)
-MIN_EXCESS = 0.005  # oversleeps shorter than this are ordinary scheduling noise
+SLEEP = 0.002       # the probe's sleep, seconds (shorter costs the machine more CPU)
+MIN_EXCESS = 0.002  # oversleeps shorter than this are ordinary scheduling noise
 
 
 def reference_ms() -> float:
@@ -74,6 +75,26 @@ def _probe(path: str) -> None:
                 out.flush()
 
 
+def check(repeat: int = 30) -> None:
+    """How well ``wall - paused`` recovers a fixed workload's undisturbed time: time the
+    reference workload ``repeat`` times beside the probe and print both distributions.
+    On an undisturbed machine the two agree; here the corrected times should sit near the
+    raw minimum (the undisturbed time), with the raw ones spread far above it."""
+    raw, corrected = [], []
+    with Hiccups() as hiccups:
+        time.sleep(0.5)
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            reference_ms()
+            t1 = time.perf_counter()
+            raw.append(1e3 * (t1 - t0))
+            corrected.append(1e3 * (t1 - t0 - hiccups.paused(t0, t1)))
+    for name, values in (("raw", raw), ("corrected", corrected)):
+        print(f"{name:>9s} ms: min {min(values):6.1f}  median {np.median(values):6.1f}  max {max(values):6.1f}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 2:
+    if len(sys.argv) == 2 and sys.argv[1] == "--check":
+        check()
+    elif len(sys.argv) == 2:
         _probe(sys.argv[1])
