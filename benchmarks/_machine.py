@@ -8,10 +8,12 @@ timing says more about the neighbours than about the code. Two tools:
 - ``reference_ms()``: a fixed workload of Python loops and small numpy operations,
   like a lesson's, about 16 ms on a quiet 2-core machine; printed beside results.
 - ``Hiccups``: a probe process that sleeps 2 ms at a time and records every
-  oversleep (the idea of jHiccup). An oversleep is time in which no process of the
-  machine ran; ``paused(t0, t1)`` sums it over a window, so that ``wall - paused``
-  estimates what the window would take on an undisturbed machine.
-  ``python benchmarks/_machine.py --check`` shows how well that works right now.
+  oversleep (the idea of jHiccup), taken as time in which the machine did not run;
+  ``paused(t0, t1)`` sums it over a window, so that ``wall - paused`` estimates what
+  the window would take on an undisturbed machine. The estimate errs high: slowdowns
+  shorter than the probe sees, or of one core only, stay in it (here the reference
+  workload's corrected median was about twice its undisturbed time).
+  ``python benchmarks/_machine.py --check`` shows how well it works right now.
 """
 import pathlib
 import subprocess
