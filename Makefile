@@ -19,7 +19,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # The execution cache keys on the notebooks' code only, so a change in coursekit
-# would not re-run the lessons: tools/cache_key.py drops the cache when coursekit changed.
+# would not re-run the lessons: tools/cache_key.py drops it (and Sphinx's environment) when coursekit changed.
 book: $(STAMP)
 	$(BIN)/python tools/cache_key.py
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
