@@ -9,10 +9,12 @@ timing says more about the neighbours than about the code. Two tools:
   like a lesson's, about 16 ms on a quiet 2-core machine; printed beside results.
 - ``Hiccups``: a probe process that sleeps 2 ms at a time and records every
   oversleep (the idea of jHiccup), taken as time in which the machine did not run;
-  ``paused(t0, t1)`` sums it over a window, so that ``wall - paused`` estimates what
-  the window would take on an undisturbed machine. The estimate errs high: slowdowns
-  shorter than the probe sees, or of one core only, stay in it (here the reference
-  workload's corrected median was about twice its undisturbed time).
+  ``paused(windows)`` sums it over each window, so that ``wall - paused`` estimates what
+  the window would take on an undisturbed machine. The estimate mostly errs high:
+  slowdowns shorter than the probe sees, or of one core only, stay in it (here the
+  reference workload's corrected median was 1.1-2 times its undisturbed time). It can
+  also err low, since a pause is placed at the end of the sleep that logged it
+  (seen here: one corrected time 17 % under the undisturbed one).
   ``python benchmarks/_machine.py --check`` shows how well it works right now.
 """
 import pathlib
@@ -43,8 +45,9 @@ def reference_ms() -> float:
 
 
 class Hiccups:
-    """``with Hiccups() as h: ...; h.paused(t0, t1)``: seconds the machine stood still
-    between two ``time.perf_counter()`` readings (a system-wide monotonic clock)."""
+    """``with Hiccups() as h: ...; h.paused([(t0, t1), ...])``: seconds the machine stood
+    still within each window of two ``time.perf_counter()`` readings (a system-wide
+    monotonic clock). Ask after the timed work: a pause is logged when the probe wakes."""
 
     def __enter__(self):
         self._file = tempfile.NamedTemporaryFile("r", suffix=".hiccups")
@@ -56,13 +59,13 @@ class Hiccups:
         self._probe.wait()
         self._file.close()
 
-    def paused(self, t0: float, t1: float) -> float:
-        text = pathlib.Path(self._file.name).read_text()
-        if not text:
-            return 0.0
+    def paused(self, windows) -> list[float]:
+        text = pathlib.Path(self._file.name).read_text()   # read once for all windows
         rows = np.array([line.split() for line in text.splitlines() if line.count(" ") == 1], float)
+        rows = rows.reshape(-1, 2)
         start, end = rows[:, 0] + SLEEP, rows[:, 0] + SLEEP + rows[:, 1]   # each pause [start, end]
-        return float(np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None).sum())
+        return [float(np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None).sum())
+                for t0, t1 in windows]
 
 
 def _probe(path: str) -> None:
@@ -82,15 +85,17 @@ def check(repeat: int = 30) -> None:
     reference workload ``repeat`` times beside the probe and print both distributions.
     On an undisturbed machine the two agree; here the corrected times should sit near the
     raw minimum (the undisturbed time), with the raw ones spread far above it."""
-    raw, corrected = [], []
+    windows = []
     with Hiccups() as hiccups:
         time.sleep(0.5)
         for _ in range(repeat):
             t0 = time.perf_counter()
             reference_ms()
-            t1 = time.perf_counter()
-            raw.append(1e3 * (t1 - t0))
-            corrected.append(1e3 * (t1 - t0 - hiccups.paused(t0, t1)))
+            windows.append((t0, time.perf_counter()))
+        time.sleep(0.1)   # let the probe log a pause that ended with the last window
+        paused = hiccups.paused(windows)
+    raw = [1e3 * (t1 - t0) for t0, t1 in windows]
+    corrected = [r - 1e3 * p for r, p in zip(raw, paused)]
     for name, values in (("raw", raw), ("corrected", corrected)):
         print(f"{name:>9s} ms: min {min(values):6.1f}  median {np.median(values):6.1f}  max {max(values):6.1f}")
 

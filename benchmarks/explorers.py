@@ -40,13 +40,17 @@ def time_moves(explorer, moves, hiccups):
         explorer.update(**move)
         if render:
             canvas.draw()
-        t1 = time.perf_counter()
-        return 1e3 * (t1 - t0), 1e3 * hiccups.paused(t0, t1)
+        return t0, time.perf_counter()
 
     update = [one(m, False) for m in moves]
     full = [one(m, True) for m in moves]
-    return (statistics.median(w - p for w, p in update), statistics.median(w - p for w, p in full),
-            statistics.median(w for w, _ in full))
+    time.sleep(0.1)   # let the probe log a pause that ended with the last move
+
+    def corrected_ms(windows):
+        return [1e3 * (t1 - t0 - p) for (t0, t1), p in zip(windows, hiccups.paused(windows))]
+
+    return (statistics.median(corrected_ms(update)), statistics.median(corrected_ms(full)),
+            statistics.median(1e3 * (t1 - t0) for t0, t1 in full))
 
 
 def gradient_descent():

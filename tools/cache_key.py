@@ -23,9 +23,9 @@ for path in sorted((root / "coursekit").rglob("*.py")):
 current = digest.hexdigest()
 
 if not stamp.exists() or stamp.read_text() != current:
-    if cache.exists():
+    if cache.exists() or doctrees.exists():
         print("coursekit changed: clearing the execution cache and Sphinx's environment")
-        shutil.rmtree(cache)
+        shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(doctrees, ignore_errors=True)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
