@@ -1,6 +1,7 @@
 """coursekit.approximation: hand-built sigmoid networks, their sup error and the MSE gradient."""
 import numpy as np
 import pytest
+from _torch import import_torch
 from scipy import special
 
 from coursekit import approximation as A
@@ -71,7 +72,7 @@ def test_mse_gradient_matches_finite_differences(seed):
 
 
 def test_mse_gradient_matches_torch():
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     net = A.random_net(7, seed=3)
     x = np.linspace(0, 1, 31)
     y = SINE(x)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy.special import expit
 
 from coursekit.backprop import (Tensor, _node, format_trace, gradcheck, is_grad_enabled,
                                 no_grad, numerical_grad, relative_error, scalar_chain, trace)
@@ -26,6 +27,41 @@ def weighted(t, seed=0):
     """sum(t * R) for a fixed random R, so the upstream gradient is not all ones."""
     r = np.random.default_rng(seed).normal(size=t.shape)
     return (t * r).sum()
+
+
+# ------------------------------------------- forward values, independent of backward
+# gradcheck compares backward with finite differences of the same forward pass, so a
+# wrong forward would pass it: check the forward values against numpy and scipy.
+
+X_FWD = np.array([[-20.0, -3.0, -0.5, 0.0], [0.25, 1.0, 2.0, 30.0]])
+
+
+@pytest.mark.parametrize("name, ours, reference", [
+    ("exp", lambda t: t.exp(), np.exp),
+    ("tanh", lambda t: t.tanh(), np.tanh),
+    ("sigmoid", lambda t: t.sigmoid(), expit),
+    ("relu", lambda t: t.relu(), lambda x: np.maximum(x, 0.0)),
+    ("square", lambda t: t ** 2, np.square),
+    ("cube", lambda t: t ** 3, lambda x: x * x * x),
+])
+def test_forward_values_match_numpy(name, ours, reference):
+    np.testing.assert_allclose(ours(Tensor(X_FWD)).data, reference(X_FWD), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("name, ours, reference", [
+    ("log", lambda t: t.log(), np.log),
+    ("pow-0.5", lambda t: t ** -0.5, lambda x: 1 / np.sqrt(x)),
+    ("pow1.5", lambda t: t ** 1.5, lambda x: x * np.sqrt(x)),
+])
+def test_forward_values_on_positive_inputs_match_numpy(name, ours, reference):
+    x = np.array([1e-8, 0.3, 1.0, 2.5, 1e6])
+    np.testing.assert_allclose(ours(Tensor(x)).data, reference(x), rtol=1e-14, atol=0)
+
+
+def test_relu_and_sigmoid_special_values():
+    assert Tensor(np.array([-1e-300, 0.0])).relu().data.tolist() == [0.0, 0.0]
+    s = Tensor(np.array([-800.0, 0.0, 800.0])).sigmoid().data
+    assert s.tolist() == [0.0, 0.5, 1.0] and np.all(np.isfinite(s))   # no overflow
 
 
 # ---------------------------------------------------------------- unary ops

@@ -1,13 +1,14 @@
 """coursekit.backprop against torch.autograd in float64 (skipped without torch)."""
 import numpy as np
 import pytest
+from _torch import import_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from coursekit.backprop import Tensor, scalar_chain
 
-torch = pytest.importorskip("torch")
+torch = import_torch()
 
 SETTINGS = settings(max_examples=10, deadline=None)
 

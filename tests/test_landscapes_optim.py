@@ -153,6 +153,25 @@ def test_every_optimizer_descends_rosenbrock(name, hyper):
     assert traj.losses[-1] < 0.1 * traj.losses[0]
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.7])
+def test_run_follows_the_closed_form_on_a_quadratic(momentum):
+    """Exact, not a smoke test: on J = (theta - c)^T H (theta - c) / 2 the runner's SGD
+    iterates are e_k = theta_k - c with (e_{k+1}, e_k) = M (e_k, e_{k-1}),
+    M = [[(1 + mu) I - eta H, -mu I], [I, 0]] (plain GD for mu = 0: e_k = (I - eta H)^k e_0)."""
+    q = LANDSCAPES["quadratic"]
+    eta, steps, x0 = 0.02, 60, np.array([-1.0, 2.5])
+    traj = ls.run(optim.SGD, q, x0, steps, lr=eta, momentum=momentum)
+    H, I, Z = q.hessian(x0), np.eye(2), np.zeros((2, 2))
+    M = np.block([[(1 + momentum) * I - eta * H, -momentum * I], [I, Z]])
+    e0 = x0 - q.minimizer
+    state = np.r_[e0 - eta * H @ e0, e0]            # the first step has no momentum yet
+    expected = [e0] + [(np.linalg.matrix_power(M, k) @ state)[:2] for k in range(steps)]
+    np.testing.assert_allclose(traj.path - q.minimizer, expected, rtol=1e-9, atol=1e-12)
+    if momentum == 0:
+        np.testing.assert_allclose(traj.path[-1] - q.minimizer,
+                                   np.linalg.matrix_power(I - eta * H, steps) @ e0, rtol=1e-9)
+
+
 def test_newton_solves_a_quadratic_in_one_step():
     q = ls.Quadratic.with_condition_number(1e6, dim=4, angle=0.3, center=[1, 2, 3, 4])
     traj = optim.newton(q, np.zeros(4), 3)

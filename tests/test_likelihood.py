@@ -1,6 +1,7 @@
 """coursekit.likelihood against scipy.stats, torch and closed forms."""
 import numpy as np
 import pytest
+from _torch import import_torch
 from scipy import optimize, stats
 
 from coursekit import likelihood as L
@@ -97,7 +98,7 @@ def test_bernoulli_mle_is_the_minimizer():
 
 
 def test_binary_cross_entropy_matches_torch():
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     p = rng.uniform(0.01, 0.99, size=Y01.size)
     expected = torch.nn.functional.binary_cross_entropy(
         torch.tensor(p, dtype=torch.float64), torch.tensor(Y01, dtype=torch.float64)).item()
@@ -120,7 +121,7 @@ def test_bernoulli_rejects_bad_input():
 
 # --------------------------------------------------------------- categorical
 def test_categorical_nll_matches_torch_cross_entropy():
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     logits = rng.normal(size=(LABELS.size, 4))
     expected = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(LABELS)).item()
     assert L.categorical_nll(LABELS, L.softmax(logits)) == pytest.approx(expected, rel=1e-10)

@@ -1,6 +1,7 @@
 """coursekit.moments against explicit loops and closed forms."""
 import numpy as np
 import pytest
+from _torch import import_torch
 
 from coursekit import moments
 
@@ -69,7 +70,7 @@ def test_uncorrected_steps_for_a_constant_gradient():
 
 
 def test_adam_step_matches_torch():
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     g = np.random.default_rng(3).normal(loc=0.5, size=(25, 4))
     p = torch.zeros(4, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.Adam([p], lr=0.1, betas=(0.8, 0.99), eps=1e-6)
@@ -82,17 +83,30 @@ def test_adam_step_matches_torch():
     np.testing.assert_allclose(moments.adam_step(g, (0.8, 0.99), eps=1e-6), steps, rtol=1e-9, atol=1e-12)
 
 
-def test_stationary_step_limit():
-    assert moments.stationary_step(1.0, 0.0) == 1.0
-    assert np.isclose(moments.stationary_step(-2.0, 0.0), -1.0)
-    assert np.isclose(moments.stationary_step(1.0, 1.0), 1 / np.sqrt(2))
-    # a long stationary stream with beta1 = 0: the mean corrected step approaches the limit
+@pytest.mark.parametrize("mean, std", [(2.0, 1.0), (0.5, 1.5), (-3.0, 0.7), (1.0, 0.0), (0.0, 2.0)])
+def test_stationary_step_closed_form(mean, std):
+    # E g / sqrt(E g^2), written through the SNR |mean| / std (off the unit points too:
+    # at mean 2, std 1 it is 2 / sqrt(5) = 0.894)
+    expected = 0.0 if mean == 0 else np.sign(mean) / np.sqrt(1 + (std / mean) ** 2)
+    assert np.isclose(moments.stationary_step(mean, std), expected, rtol=1e-12, atol=0)
+
+
+def test_stationary_step_at_mean_2_std_1():
+    assert abs(moments.stationary_step(2.0, 1.0) - 0.894) < 5e-4
+
+
+@pytest.mark.parametrize("mean, std", [(2.0, 1.0), (0.5, 1.5), (-1.0, 3.0)])
+def test_stationary_step_is_where_adams_ratio_settles(mean, std):
+    """Simulation: on a long stationary stream, Adam's m_hat / sqrt(v_hat) ends
+    within 4 standard errors of stationary_step(mean, std)."""
+    beta1, beta2 = 0.999, 0.9999
     rng = np.random.default_rng(4)
-    for mean, std in [(1.0, 0.5), (1.0, 2.0)]:
-        g = mean + std * rng.standard_normal(200_000)
-        mo = moments.adam_moments(g, (0.999, 0.9999))
-        assert abs(mo.m_hat[-1] - mean) < 0.1 * std
-        assert abs(mo.v_hat[-1] - (std**2 + mean**2)) < 0.1 * (std**2 + mean**2)
+    g = mean + std * rng.standard_normal(100_000)
+    mo = moments.adam_moments(g, (beta1, beta2))
+    ratio = mo.m_hat[-1] / np.sqrt(mo.v_hat[-1])
+    # sd of an EMA of iid noise is std sqrt((1 - beta1) / (1 + beta1)); divide by sqrt(E g^2)
+    se = std * np.sqrt((1 - beta1) / (1 + beta1)) / np.sqrt(mean**2 + std**2)
+    assert abs(ratio - moments.stationary_step(mean, std)) < 4 * se, (ratio, se)
 
 
 @pytest.mark.parametrize("bad", [-0.1, 1.0, 1.5, np.nan])

@@ -1,11 +1,12 @@
 """coursekit.nn losses and MLP against torch in float64 (skipped without torch)."""
 import numpy as np
 import pytest
+from _torch import import_torch
 
-from coursekit import nn
+from coursekit import nn, optim
 from coursekit.backprop import Tensor
 
-torch = pytest.importorskip("torch")
+torch = import_torch()
 F = torch.nn.functional
 
 
@@ -109,7 +110,6 @@ def test_mlp_forward_backward_matches_torch(activation):
 
 
 def test_mlp_with_optim_sgd_matches_torch_for_several_steps():
-    optim = pytest.importorskip("coursekit.optim")
     model = nn.MLP([8, 16, 3], activation="tanh", rng=0)
     tmodel = torch_copy(model)
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)

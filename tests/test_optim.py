@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.optimize as scipy_optimize
 
 from coursekit import landscapes as ls
 from coursekit import optim
@@ -227,13 +228,13 @@ def sgd_path(x0, steps, grad=QUAD.grad, **hyper):
     return np.array(path)
 
 
-def test_heavy_ball_equals_torch_momentum_for_a_constant_rate():
+def test_heavy_ball_equals_coursekit_sgd_momentum_for_a_constant_rate():
     ours = optim.heavy_ball(QUAD.grad, [2.0, 1.0], alpha=0.05, beta=0.9, steps=100)
     np.testing.assert_allclose(ours, sgd_path([2.0, 1.0], 100, lr=0.05, momentum=0.9),
                                rtol=1e-11, atol=1e-13)
 
 
-def test_heavy_ball_differs_from_torch_momentum_when_the_rate_changes():
+def test_heavy_ball_differs_from_coursekit_sgd_momentum_when_the_rate_changes():
     x = np.array([2.0, 1.0])
     opt = optim.SGD([x], lr=0.05, momentum=0.9)
     v, theta = np.zeros(2), x.copy()
@@ -247,11 +248,29 @@ def test_heavy_ball_differs_from_torch_momentum_when_the_rate_changes():
     assert not np.allclose(theta, x, rtol=1e-6)
 
 
-def test_nesterov_lookahead_equals_torch_nesterov():
+def test_nesterov_lookahead_equals_coursekit_sgd_nesterov():
     path, vel = optim.nesterov_lookahead(QUAD.grad, [2.0, 1.0], alpha=0.04, beta=0.9, steps=100)
     torch_form = sgd_path([2.0, 1.0], 100, lr=0.04, momentum=0.9, nesterov=True)
     np.testing.assert_allclose(torch_form, path + 0.9 * vel, rtol=1e-11, atol=1e-13)
     assert not np.allclose(torch_form[5], path[5])     # the stored points are the look-ahead points
+
+
+@pytest.mark.parametrize("lam, alpha, beta", [(2.0, 0.1, 0.9), (0.5, 0.3, 0.5), (4.0, 0.4, 0.2)])
+def test_heavy_ball_on_a_1d_quadratic_follows_its_2x2_recurrence(lam, alpha, beta):
+    """Closed form, independent of optim.SGD: on J = lam theta^2 / 2 heavy ball is
+    (theta_{k+1}, theta_k) = M (theta_k, theta_{k-1}), M = [[1 + beta - alpha lam, -beta], [1, 0]],
+    with theta_1 = (1 - alpha lam) theta_0."""
+    steps, theta0 = 30, 1.5
+    M = np.array([[1 + beta - alpha * lam, -beta], [1.0, 0.0]])
+    start = np.array([(1 - alpha * lam) * theta0, theta0])
+    expected = [theta0] + [(np.linalg.matrix_power(M, k) @ start)[0] for k in range(steps)]
+    ours = optim.heavy_ball(lambda t: lam * t, [theta0], alpha=alpha, beta=beta, steps=steps)[:, 0]
+    np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-14)
+    x = np.array([theta0])
+    opt = optim.SGD([x], lr=alpha, momentum=beta)
+    for k in range(steps):
+        opt.step([lam * x])
+    np.testing.assert_allclose(x[0], expected[-1], rtol=1e-10, atol=1e-14)
 
 
 def test_l2_in_the_loss_equals_weight_decay_for_sgd():
@@ -328,7 +347,6 @@ def lbfgs_run(land, x0, **kw):
     (ls.Beale(), [1.0, 1.0]),
 ])
 def test_lbfgs_reaches_the_minimum_like_scipy(land, x0):
-    scipy_optimize = pytest.importorskip("scipy.optimize")
     x, iters = lbfgs_run(land, x0, history_size=10)
     np.testing.assert_allclose(x, land.minimizer, atol=1e-8)
     ref = scipy_optimize.minimize(lambda z: (land.value(z), land.grad(z)), np.asarray(x0, float),

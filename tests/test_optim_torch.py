@@ -3,10 +3,11 @@ import itertools
 
 import numpy as np
 import pytest
+from _torch import import_torch
 
 from coursekit import optim
 
-torch = pytest.importorskip("torch")
+torch = import_torch()
 
 STEPS = 40
 RTOL, ATOL = 1e-12, 1e-14
@@ -164,3 +165,34 @@ def test_large_parameters_match_torch(name, hyper):
         tx.grad = torch.tensor(g)
         topt.step()
     np.testing.assert_allclose(x, tx.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def _torch_sgd_path(grad, x0, steps, **hyper):
+    """torch.optim.SGD's iterates on a deterministic gradient ``grad``."""
+    x = torch.tensor(np.asarray(x0, dtype=float), requires_grad=True)
+    opt = torch.optim.SGD([x], **hyper)
+    path = [x.detach().numpy().copy()]
+    for _ in range(steps):
+        x.grad = torch.tensor(grad(x.detach().numpy()))
+        opt.step()
+        path.append(x.detach().numpy().copy())
+    return np.array(path)
+
+
+def _quadratic_grad(x):
+    H = np.array([[3.0, 0.5], [0.5, 0.2]])
+    return H @ x - np.array([1.0, -0.5])
+
+
+def test_heavy_ball_form_equals_torch_momentum_for_a_constant_rate():
+    ours = optim.heavy_ball(_quadratic_grad, [2.0, 1.0], alpha=0.05, beta=0.9, steps=100)
+    theirs = _torch_sgd_path(_quadratic_grad, [2.0, 1.0], 100, lr=0.05, momentum=0.9)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-11, atol=1e-13)
+
+
+def test_nesterov_lookahead_form_equals_torch_nesterov():
+    path, vel = optim.nesterov_lookahead(_quadratic_grad, [2.0, 1.0], alpha=0.04, beta=0.9, steps=100)
+    theirs = _torch_sgd_path(_quadratic_grad, [2.0, 1.0], 100, lr=0.04, momentum=0.9, nesterov=True)
+    # torch stores the look-ahead point theta + beta v
+    np.testing.assert_allclose(theirs, path + 0.9 * vel, rtol=1e-11, atol=1e-13)
+    assert not np.allclose(theirs[5], path[5])

@@ -3,10 +3,11 @@ import warnings
 
 import numpy as np
 import pytest
+from _torch import import_torch
 
 from coursekit import schedules
 
-torch = pytest.importorskip("torch")
+torch = import_torch()
 S = torch.optim.lr_scheduler
 BASE = 0.1
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from coursekit import data, nn, optim, train
+from coursekit import data, nn, optim, schedules, train
 from coursekit.backprop import _node
 
 
@@ -90,7 +90,6 @@ def test_val_fraction_holds_out_examples():
 
 
 def test_schedule_sets_the_rate_per_epoch_or_step():
-    schedules = pytest.importorskip("coursekit.schedules")
     X, y = toy()
     model = nn.MLP([2, 4, 3], rng=0)
     opt = optim.SGD(model.parameters(), lr=1.0)
