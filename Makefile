@@ -20,15 +20,21 @@ $(STAMP): requirements.txt pyproject.toml
 
 # The execution cache keys on the notebooks' code only, so a change in coursekit
 # would not re-run the lessons: tools/cache_key.py drops it (and Sphinx's environment) when coursekit changed.
+# The kernels draw inline whatever MPLBACKEND the caller set (with Agg a page would
+# lose every figure), and tools/check_book.py fails a page without figures or over 5 MB.
 book: $(STAMP)
 	$(BIN)/python tools/cache_key.py
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	MPLBACKEND=module://matplotlib_inline.backend_inline $(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(BIN)/python tools/check_book.py
 	@echo "The book: file://$(CURDIR)/_build/html/index.html"
 
 # One BLAS thread per process: pytest-xdist already uses both cores, and
 # oversubscribed OpenBLAS threads spin and slow small matrix products badly.
+# A stalled kernel fails its cell after 300 s (nbval's default is 2000 s) and that cell,
+# and only a timed-out cell, is run once more (pytest-rerunfailures; see conftest.py).
 test: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests lessons
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider \
+		--nbval-cell-timeout=300 --reruns 1 --only-rerun "Timeout of [0-9.]+ seconds exceeded" tests lessons
 
 bench: $(STAMP)
 	cd benchmarks && for f in [!_]*.py; do ../$(BIN)/python $$f || exit 1; done
