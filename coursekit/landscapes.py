@@ -424,3 +424,90 @@ def run(optimizer, landscape: Landscape, x0, steps: int, schedule=None, *,
                 for group in opt.param_groups:
                     group["lr"] = rate
     return Trajectory(np.array(path), np.array(losses), np.array(norms), lrs=np.array(lrs), **info)
+
+
+class SoftmaxRegression(Landscape):
+    r"""Multinomial logistic regression with an :math:`L_2` penalty, as a landscape:
+
+    .. math:: J(\theta) = \frac1N \sum_{i=1}^N -\log \operatorname{softmax}(W \tilde x^{(i)})_{y^{(i)}}
+              + \frac{\lambda}{2}\lVert\theta\rVert^2,
+
+    with :math:`\tilde x = (x, 1)` (a bias per class) and :math:`\theta` the
+    ``(classes, features + 1)`` matrix :math:`W` flattened row by row. The
+    gradient is :math:`\frac1N (P - Y)^\top \tilde X + \lambda W`, with
+    :math:`P` the predicted probabilities and :math:`Y` the one-hot labels.
+    ``X`` is ``(N, features)``, ``y`` integer labels ``0 .. classes-1``.
+    """
+
+    def __init__(self, X, y, lam=0.0, classes=None):
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y)
+        if X.ndim != 2 or X.shape[0] == 0:
+            raise ValueError(f"X must be a non-empty (N, features) array, got shape {X.shape}")
+        if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"y must be {X.shape[0]} integer labels, got shape {y.shape}, dtype {y.dtype}")
+        if not np.isfinite(lam) or lam < 0:
+            raise ValueError(f"lam must be a non-negative number, got {lam!r}")
+        self.classes = int(y.max()) + 1 if classes is None else int(classes)
+        if y.min() < 0 or y.max() >= self.classes:
+            raise ValueError(f"y must lie in 0..{self.classes - 1}, got {y.min()}..{y.max()}")
+        self.X1 = np.c_[X, np.ones(len(X))]
+        self.y, self.lam, self.n = y, float(lam), len(X)
+        self.Y = np.eye(self.classes)[y]
+        self.shape = (self.classes, self.X1.shape[1])
+        self.dim = self.classes * self.X1.shape[1]
+
+    def _logits(self, theta):
+        W = _as_points(theta, self.dim).reshape(np.shape(theta)[:-1] + self.shape)
+        return W, self.X1 @ np.swapaxes(W, -1, -2)          # (..., N, classes)
+
+    def value(self, theta):
+        W, z = self._logits(theta)
+        zmax = z.max(axis=-1, keepdims=True)
+        logsumexp = zmax[..., 0] + np.log(np.exp(z - zmax).sum(axis=-1))
+        nll = np.mean(logsumexp - np.sum(z * self.Y, axis=-1), axis=-1)
+        return nll + 0.5 * self.lam * np.sum(W**2, axis=(-2, -1))
+
+    def probabilities(self, theta):
+        _, z = self._logits(theta)
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def grad(self, theta):
+        W, _ = self._logits(theta)
+        P = self.probabilities(theta)
+        G = np.swapaxes(P - self.Y, -1, -2) @ self.X1 / self.n + self.lam * W
+        return G.reshape(np.shape(theta))
+
+    def accuracy(self, theta):
+        return float(np.mean(self.probabilities(theta).argmax(axis=-1) == self.y))
+
+
+class SmoothAbs(Landscape):
+    r"""A smooth absolute value, summed over coordinates:
+    :math:`J(\theta) = \sum_i \bigl(\sqrt{1 + \theta_i^2} - 1\bigr)`.
+
+    Strictly convex with minimizer 0, :math:`\nabla J = \theta/\sqrt{1+\theta^2}`
+    and a diagonal Hessian :math:`(1+\theta_i^2)^{-3/2}` (element-wise), which
+    vanishes far from 0. A full Newton step maps each coordinate to
+    :math:`-\theta_i^3`: it converges from :math:`|\theta_i| < 1` and diverges
+    from :math:`|\theta_i| > 1`.
+    """
+
+    def __init__(self, dim=1):
+        if int(dim) != dim or dim < 1:
+            raise ValueError(f"dim must be a positive integer, got {dim!r}")
+        self.dim = int(dim)
+        self.minimizer = np.zeros(self.dim)
+
+    def value(self, theta):
+        x = _as_points(theta, self.dim)
+        return np.sum(x**2 / (np.sqrt(1 + x**2) + 1), axis=-1)   # no cancellation near 0
+
+    def grad(self, theta):
+        x = _as_points(theta, self.dim)
+        return x / np.sqrt(1 + x**2)
+
+    def hessian(self, theta):
+        x = _as_points(theta, self.dim)
+        return (1 + x**2)[..., None] ** -1.5 * np.eye(self.dim)

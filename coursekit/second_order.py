@@ -10,19 +10,22 @@ and Wolfe (curvature) conditions.
 ``LBFGS``, ``newton`` and ``strong_wolfe`` are also importable from
 :mod:`coursekit.optim`, where they lived before this chapter was written.
 """
+
 from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 
+from .landscapes import Trajectory, _as_points
 from .optim import Optimizer, _number, _param_array
-
 
 # ----------------------------------------------------------------------------
 # L-BFGS with a strong-Wolfe line search
 # ----------------------------------------------------------------------------
+
 
 def _cubic_min(a, fa, ga, b, fb, gb, lo, hi):
     """Minimizer of the cubic through (a, fa, ga), (b, fb, gb), clipped to [lo, hi] (Nocedal & Wright 3.59)."""
@@ -52,7 +55,6 @@ def strong_wolfe(phi, f0, dphi0, step, *, c1=1e-4, c2=0.9, max_evals=25):
     """
     evals = 0
     a_prev, f_prev, d_prev = 0.0, f0, dphi0
-    best = None  # (a, f, g) with the least f that satisfies sufficient decrease
 
     def zoom(lo, flo, dlo, glo, hi, fhi, dhi):
         nonlocal evals
@@ -61,7 +63,16 @@ def strong_wolfe(phi, f0, dphi0, step, *, c1=1e-4, c2=0.9, max_evals=25):
             width = right - left
             if width <= 1e-12 * max(1.0, right):
                 break
-            a = _cubic_min(lo, flo, dlo, hi, fhi, dhi, left + 0.1 * width, right - 0.1 * width)
+            a = _cubic_min(
+                lo,
+                flo,
+                dlo,
+                hi,
+                fhi,
+                dhi,
+                left + 0.1 * width,
+                right - 0.1 * width,
+            )
             f, g, da = phi(a)
             evals += 1
             if f > f0 + c1 * a * dphi0 or f >= flo:
@@ -79,7 +90,7 @@ def strong_wolfe(phi, f0, dphi0, step, *, c1=1e-4, c2=0.9, max_evals=25):
     while evals < max_evals:
         f, g, da = phi(a)
         evals += 1
-        if not math.isfinite(f):          # overshot into overflow: come back
+        if not math.isfinite(f):  # overshot into overflow: come back
             a = (a_prev + a) / 2
             continue
         if f > f0 + c1 * a * dphi0 or (a_prev > 0 and f >= f_prev):
@@ -93,23 +104,29 @@ def strong_wolfe(phi, f0, dphi0, step, *, c1=1e-4, c2=0.9, max_evals=25):
         if da >= 0:
             result = zoom(a, f, da, g, a_prev, f_prev, d_prev)
             break
-        a_next = _cubic_min(a_prev, f_prev, d_prev, a, f, da, a + 0.01 * (a - a_prev), 10 * a)
+        a_next = _cubic_min(
+            a_prev, f_prev, d_prev, a, f, da, a + 0.01 * (a - a_prev), 10 * a
+        )
         a_prev, f_prev, d_prev, g_prev = a, f, da, g
         a = a_next
     else:
         result = (a_prev, f_prev, g_prev)
     a, f, g = result
-    if g is None:                         # no point better than the start was found
+    if g is None:  # no point better than the start was found
         return 0.0, f0, None, evals
     return a, f, g, evals
+
+
+_EPS = np.finfo(float).eps
 
 
 class LBFGS(Optimizer):
     r"""Limited-memory BFGS: a quasi-Newton direction from the last ``history_size`` steps.
 
     With :math:`s_k = \theta_{k+1}-\theta_k`, :math:`y_k = g_{k+1}-g_k` and
-    :math:`\rho_k = 1/y_k^\top s_k`, the two-loop recursion computes
-    :math:`d = -H g` without forming :math:`H`:
+    :math:`\rho_k = 1/y_k^\top s_k`, the two-loop recursion (:func:`two_loop`)
+    computes :math:`d = -C g` without forming :math:`C`, the BFGS approximation
+    of the inverse Hessian :math:`H^{-1}` built from :math:`C_0 = \gamma I`:
 
     .. math::
         q &\leftarrow g; \quad \text{for } k = \text{newest} \dots \text{oldest}:\ a_k \leftarrow \rho_k s_k^\top q,\ q \leftarrow q - a_k y_k \\
@@ -120,8 +137,11 @@ class LBFGS(Optimizer):
     and a strong-Wolfe line search (:func:`strong_wolfe`) picks the step along
     :math:`d`. torch's argument names; unlike torch, the default
     ``line_search_fn`` is ``"strong_wolfe"`` (``None`` takes fixed steps of
-    ``lr``, as torch does by default). Pairs with :math:`y^\top s \le 10^{-10}`
-    are skipped, which keeps :math:`H` positive definite.
+    ``lr``, as torch does by default). A pair is skipped when
+    :math:`y^\top s \le \epsilon_{\text{mach}} |g^\top s|`, which keeps :math:`C`
+    positive definite. (L-BFGS-B uses this relative test; torch skips pairs with
+    :math:`y^\top s \le 10^{-10}`, an absolute test that near a minimum, where
+    steps are small, throws away every new pair and stalls the run.)
 
     ``step(closure)`` runs up to ``max_iter`` iterations, like torch. The
     closure re-evaluates the objective at the current parameters and returns
@@ -145,14 +165,31 @@ class LBFGS(Optimizer):
 
     needs_closure = True
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
-                 tolerance_change=1e-9, history_size=100, line_search_fn="strong_wolfe"):
+    def __init__(
+        self,
+        params,
+        lr=1,
+        max_iter=20,
+        max_eval=None,
+        tolerance_grad=1e-7,
+        tolerance_change=1e-9,
+        history_size=100,
+        line_search_fn="strong_wolfe",
+    ):
         if max_eval is None:
             max_eval = None if max_iter is None else max_iter * 5 // 4
-        super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
-                                      tolerance_grad=tolerance_grad,
-                                      tolerance_change=tolerance_change,
-                                      history_size=history_size, line_search_fn=line_search_fn))
+        super().__init__(
+            params,
+            {
+                "lr": lr,
+                "max_iter": max_iter,
+                "max_eval": max_eval,
+                "tolerance_grad": tolerance_grad,
+                "tolerance_change": tolerance_change,
+                "history_size": history_size,
+                "line_search_fn": line_search_fn,
+            },
+        )
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS supports a single parameter group")
 
@@ -162,24 +199,37 @@ class LBFGS(Optimizer):
             group[name] = _number(where + name, group[name])
         for name in ("max_iter", "max_eval", "history_size"):
             v = group[name]
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(f"{where}{name} must be a positive integer, got {v!r}")
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, numbers.Integral)
+                or v < 1
+            ):
+                raise ValueError(
+                    f"{where}{name} must be a positive integer, got {v!r}"
+                )
         if group["line_search_fn"] not in (None, "strong_wolfe"):
-            raise ValueError(f"{where}line_search_fn must be None or 'strong_wolfe', "
-                             f"got {group['line_search_fn']!r}")
+            raise ValueError(
+                f"{where}line_search_fn must be None or 'strong_wolfe', "
+                f"got {group['line_search_fn']!r}"
+            )
         return group
 
     # flat views over all parameters -------------------------------------------------
     def _arrays(self):
-        return [_param_array(p, f"parameter {i}") for i, p in enumerate(self._params())]
+        return [
+            _param_array(p, f"parameter {i}")
+            for i, p in enumerate(self._params())
+        ]
 
     def _get_flat(self):
-        return np.concatenate([a.ravel() for a in self._arrays()]).astype(float)
+        return np.concatenate([a.ravel() for a in self._arrays()]).astype(
+            float
+        )
 
     def _set_flat(self, x):
         i = 0
         for a in self._arrays():
-            a[...] = x[i:i + a.size].reshape(a.shape)
+            a[...] = x[i : i + a.size].reshape(a.shape)
             i += a.size
 
     def _evaluate(self, closure):
@@ -192,29 +242,27 @@ class LBFGS(Optimizer):
             loss, grads = out, None
         work = self._gather(grads)
         if len(work) != len(self._params()):
-            raise ValueError("LBFGS needs a gradient for every parameter; the closure left some None")
+            raise ValueError(
+                "LBFGS needs a gradient for every parameter; the closure left some None"
+            )
         loss = float(np.asarray(getattr(loss, "data", loss)))
         if not math.isfinite(loss):
-            raise FloatingPointError(f"the closure returned a non-finite loss {loss!r}")
-        return loss, np.concatenate([g.ravel() for _, _, _, g in work]).astype(float)
+            raise FloatingPointError(
+                f"the closure returned a non-finite loss {loss!r}"
+            )
+        return loss, np.concatenate([g.ravel() for _, _, _, g in work]).astype(
+            float
+        )
 
     def _direction(self, g, state):
-        q = -g
-        old_s, old_y, rho = state["old_s"], state["old_y"], state["rho"]
-        a = [0.0] * len(old_s)
-        for k in range(len(old_s) - 1, -1, -1):
-            a[k] = rho[k] * (old_s[k] @ q)            # a_k <- rho_k s_k^T q
-            q -= a[k] * old_y[k]                      # q <- q - a_k y_k
-        q *= state["gamma"]                           # q <- gamma q
-        for k in range(len(old_s)):
-            b = rho[k] * (old_y[k] @ q)               # b <- rho_k y_k^T q
-            q += (a[k] - b) * old_s[k]                # q <- q + (a_k - b) s_k
-        return q                                      # d = -H g
+        return -two_loop(g, state["old_s"], state["old_y"], state["gamma"])
 
     def step(self, closure=None):
         """Up to ``max_iter`` L-BFGS iterations; returns the loss at the start."""
         if closure is None or not callable(closure):
-            raise TypeError("LBFGS.step needs a closure that returns (loss, grads) or the loss")
+            raise TypeError(
+                "LBFGS.step needs a closure that returns (loss, grads) or the loss"
+            )
         group = self.param_groups[0]
         self._check_group(group, "param_groups[0] ")
         state = self.state.setdefault(0, {})
@@ -236,8 +284,10 @@ class LBFGS(Optimizer):
             state["n_iter"] += 1
             d = self._direction(g, state)
             gd = float(g @ d)
-            if gd > -1e-300:                 # not a descent direction: forget the history
-                state["old_s"].clear(); state["old_y"].clear(); state["rho"].clear()
+            if gd > -1e-300:  # not a descent direction: forget the history
+                state["old_s"].clear()
+                state["old_y"].clear()
+                state["rho"].clear()
                 state["gamma"] = 1.0
                 d, gd = -g, -float(g @ g)
             if state["n_iter"] == 1:
@@ -245,13 +295,20 @@ class LBFGS(Optimizer):
             else:
                 t = group["lr"]
             if group["line_search_fn"] == "strong_wolfe":
-                def phi(a):
+
+                def phi(a, x=x, d=d):
                     self._set_flat(x + a * d)
                     f_a, g_a = self._evaluate(closure)
                     return f_a, g_a, float(g_a @ d)
+
                 t, new_loss, new_g, ls_evals = strong_wolfe(
-                    phi, loss, gd, t, max_evals=max(1, group["max_eval"] - evals))
-                if new_g is None:            # the line search found no decrease
+                    phi,
+                    loss,
+                    gd,
+                    t,
+                    max_evals=max(1, group["max_eval"] - evals),
+                )
+                if new_g is None:  # the line search found no decrease
                     self._set_flat(x)
                     evals += ls_evals
                     break
@@ -261,23 +318,28 @@ class LBFGS(Optimizer):
                 ls_evals = 1
             evals += ls_evals
             state["func_evals"] += ls_evals
-            s = t * d                                          # s = theta_{k+1} - theta_k
-            y = new_g - g                                      # y = g_{k+1} - g_k
+            s = t * d  # s = theta_{k+1} - theta_k
+            y = new_g - g  # y = g_{k+1} - g_k
             ys = float(y @ s)
-            if ys > 1e-10:
+            if ys > _EPS * abs(float(g @ s)):  # skip pairs with no curvature
                 if len(state["old_s"]) == group["history_size"]:
-                    state["old_s"].pop(0); state["old_y"].pop(0); state["rho"].pop(0)
+                    state["old_s"].pop(0)
+                    state["old_y"].pop(0)
+                    state["rho"].pop(0)
                 state["old_s"].append(s)
                 state["old_y"].append(y)
-                state["rho"].append(1.0 / ys)                  # rho = 1 / y^T s
-                state["gamma"] = ys / float(y @ y)             # gamma = s^T y / y^T y
+                state["rho"].append(1.0 / ys)  # rho = 1 / y^T s
+                state["gamma"] = ys / float(y @ y)  # gamma = s^T y / y^T y
             x = x + s
             self._set_flat(x)
             change = abs(new_loss - loss)
             loss, g = new_loss, new_g
             if np.max(np.abs(g)) <= group["tolerance_grad"]:
                 break
-            if np.max(np.abs(s)) <= group["tolerance_change"] or change < group["tolerance_change"]:
+            if (
+                np.max(np.abs(s)) <= group["tolerance_change"]
+                or change < group["tolerance_change"]
+            ):
                 break
             if evals >= group["max_eval"]:
                 break
@@ -289,6 +351,7 @@ class LBFGS(Optimizer):
 # Newton's method
 # ----------------------------------------------------------------------------
 
+
 def newton(landscape, x0, steps, lr=1.0, *, grad_tol=None):
     r"""Newton's method on a landscape with a Hessian: :math:`\theta \leftarrow \theta - \alpha H^{-1} \nabla J`.
 
@@ -297,31 +360,379 @@ def newton(landscape, x0, steps, lr=1.0, *, grad_tol=None):
     (stops early when the gradient norm falls to ``grad_tol``; a singular
     Hessian or a non-finite iterate ends the run with the reason recorded).
     """
-    from .landscapes import Trajectory, _as_points
     alpha = _number("lr", lr, low_open=True)
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    if (
+        isinstance(steps, bool)
+        or not isinstance(steps, numbers.Integral)
+        or steps < 0
+    ):
+        raise ValueError(
+            f"steps must be a non-negative integer, got {steps!r}"
+        )
     theta = _as_points(x0, landscape.dim, "x0").astype(float).copy()
     if theta.ndim != 1:
-        raise ValueError(f"x0 must be one point of shape ({landscape.dim},), got {theta.shape}")
+        raise ValueError(
+            f"x0 must be one point of shape ({landscape.dim},), got {theta.shape}"
+        )
     path, losses, norms = [theta.copy()], [float(landscape.value(theta))], []
-    info = dict(diverged_at=None, converged_at=None, reason="ran all steps")
+    info = {
+        "diverged_at": None,
+        "converged_at": None,
+        "reason": "ran all steps",
+    }
     for k in range(1, steps + 1):
         g = landscape.grad(theta)
         norms.append(float(np.linalg.norm(g)))
         if grad_tol is not None and norms[-1] <= grad_tol:
-            info.update(converged_at=k - 1, reason=f"converged at step {k - 1}")
+            info.update(
+                converged_at=k - 1, reason=f"converged at step {k - 1}"
+            )
             break
         try:
-            step = np.linalg.solve(landscape.hessian(theta), g)   # H^{-1} grad J
+            step = np.linalg.solve(
+                landscape.hessian(theta), g
+            )  # H^{-1} grad J
         except np.linalg.LinAlgError:
             info.update(diverged_at=k, reason=f"singular Hessian at step {k}")
             break
-        theta = theta - alpha * step                              # theta <- theta - alpha H^{-1} grad J
+        theta = theta - alpha * step  # theta <- theta - alpha H^{-1} grad J
         loss = float(landscape.value(theta))
         if not (math.isfinite(loss) and np.all(np.isfinite(theta))):
             info.update(diverged_at=k, reason=f"diverged at step {k}")
             break
         path.append(theta.copy())
         losses.append(loss)
-    return Trajectory(np.array(path), np.array(losses), np.array(norms), **info)
+    return Trajectory(
+        np.array(path), np.array(losses), np.array(norms), **info
+    )
+
+
+# ----------------------------------------------------------------------------
+# chapter 11: line-search conditions, damped Newton, BFGS and the two-loop
+# recursion as plain functions
+# ----------------------------------------------------------------------------
+
+
+@dataclass(repr=False)
+class CountedTrajectory(Trajectory):
+    """A :class:`~coursekit.landscapes.Trajectory` that also counts work.
+
+    ``grad_norms[k]`` is the gradient norm at iterate ``k`` (one per iterate,
+    unlike the base class). ``grad_evals[k]`` and ``value_evals[k]`` count the
+    gradients and objective values computed up to and including those at
+    iterate ``k``, i.e. what it costs to reach ``k`` *and* see that its
+    gradient is small (``grad_evals[0] == 1``); ``hessian_evals`` counts the
+    Hessians computed in all.
+    """
+
+    grad_evals: np.ndarray | None = None
+    value_evals: np.ndarray | None = None
+    hessian_evals: int = 0
+
+    def evals_to(self, grad_tol):
+        """Gradient evaluations until the gradient norm first fell to
+        ``grad_tol`` (``None`` if it never did)."""
+        k = self.steps_to(grad_tol)
+        return None if k is None else int(self.grad_evals[k])
+
+    def steps_to(self, grad_tol):
+        """The first iterate whose gradient norm is at most ``grad_tol``."""
+        hit = np.flatnonzero(self.grad_norms <= grad_tol)
+        return int(hit[0]) if hit.size else None
+
+
+def armijo(f0, slope0, f_new, step, c1=1e-4):
+    r"""The Armijo (sufficient-decrease) condition for a step ``step`` along a
+    direction :math:`\Delta` with slope ``slope0`` :math:`=\nabla J(\theta)^\top\Delta < 0`:
+
+    .. math:: J(\theta + \eta\Delta) \le J(\theta) + c_1\,\eta\,\nabla J(\theta)^\top\Delta .
+    """
+    _check_constants(c1, 0.5)
+    return bool(f_new <= f0 + c1 * step * slope0)
+
+
+def wolfe(f0, slope0, f_new, slope_new, step, c1=1e-4, c2=0.9, strong=False):
+    r"""The Wolfe conditions: Armijo, and the curvature condition
+
+    .. math:: \nabla J(\theta + \eta\Delta)^\top\Delta \ge c_2\,\nabla J(\theta)^\top\Delta
+
+    (strong: :math:`|\nabla J(\theta + \eta\Delta)^\top\Delta| \le c_2\,|\nabla J(\theta)^\top\Delta|`),
+    with :math:`0 < c_1 < c_2 < 1`. ``slope_new`` is :math:`\nabla J(\theta+\eta\Delta)^\top\Delta`.
+    """
+    _check_constants(c1, c2)
+    if strong:
+        curvature = abs(slope_new) <= c2 * abs(slope0)
+    else:
+        curvature = slope_new >= c2 * slope0
+    return armijo(f0, slope0, f_new, step, c1) and bool(curvature)
+
+
+def _check_constants(c1, c2):
+    c1 = _number("c1", c1, low_open=True, high=1.0)
+    c2 = _number("c2", c2, low_open=True, high=1.0)
+    if c1 >= c2:
+        raise ValueError(f"need 0 < c1 < c2 < 1, got c1={c1!r}, c2={c2!r}")
+
+
+def backtracking(
+    value,
+    theta,
+    direction,
+    f0,
+    slope0,
+    *,
+    step=1.0,
+    c1=1e-4,
+    shrink=0.5,
+    max_evals=60,
+):
+    r"""Backtracking line search: halve (times ``shrink``) the step until the
+    Armijo condition holds. Returns ``(step, f_new, evals)``; ``step = 0``
+    if ``max_evals`` values were tried without success.
+
+    ``value(theta)`` is the objective; ``slope0`` must be negative (a descent
+    direction), or a ValueError is raised.
+    """
+    _check_constants(c1, 0.5)
+    shrink = _number("shrink", shrink, low_open=True, high=1.0)
+    if not slope0 < 0:
+        raise ValueError(
+            f"direction must be a descent direction (slope0 < 0), got slope0={slope0!r}"
+        )
+    for evals in range(1, int(max_evals) + 1):
+        with np.errstate(over="ignore", invalid="ignore"):
+            f_new = float(value(theta + step * direction))
+        if math.isfinite(f_new) and armijo(f0, slope0, f_new, step, c1):
+            return step, f_new, evals
+        step *= shrink
+    return 0.0, f0, int(max_evals)
+
+
+def newton_direction(H, g, *, modify=False, min_curvature=1e-8):
+    r"""The Newton direction :math:`\Delta = -H^{-1}\nabla J`.
+
+    With ``modify=True`` an :math:`H` that is not positive definite (smallest
+    eigenvalue below ``min_curvature``) is first shifted to
+    :math:`H + \tau I`, :math:`\tau = \text{min\_curvature} - \lambda_{\min}(H)`,
+    so that :math:`\Delta` is a descent direction. Returns ``(direction, tau)``.
+    """
+    H = np.asarray(H, dtype=float)
+    tau = 0.0
+    if modify:
+        lam_min = float(np.linalg.eigvalsh(H)[0])
+        if lam_min < min_curvature:
+            tau = min_curvature - lam_min
+            H = H + tau * np.eye(len(H))
+    return -np.linalg.solve(H, g), tau  # Delta = -(H + tau I)^{-1} grad J
+
+
+def damped_newton(
+    landscape,
+    x0,
+    steps,
+    *,
+    c1=1e-4,
+    shrink=0.5,
+    modify=True,
+    min_curvature=1e-8,
+    grad_tol=None,
+):
+    r"""Newton's method with a backtracking (Armijo) line search:
+    :math:`\theta \leftarrow \theta + \eta_t \Delta_t`, :math:`\Delta_t = -H_t^{-1}\nabla J(\theta_t)`,
+    the full step :math:`\eta_t = 1` tried first and halved until
+    :math:`J` falls enough.
+
+    With ``modify=True`` (the default) an indefinite Hessian is shifted by
+    :func:`newton_direction`, so every direction points downhill. Returns a
+    :class:`CountedTrajectory`; ``lrs[k]`` is the step length of step ``k+1``.
+    """
+    theta, info = _start(landscape, x0, steps)
+    f = float(landscape.value(theta))
+    path, losses, norms, lrs = [theta.copy()], [f], [], []
+    grad_evals, value_evals, n_value = [1], [1], 1
+    for k in range(1, steps + 1):
+        g = landscape.grad(theta)
+        norms.append(float(np.linalg.norm(g)))
+        if grad_tol is not None and norms[-1] <= grad_tol:
+            info.update(
+                converged_at=k - 1, reason=f"converged at step {k - 1}"
+            )
+            break
+        try:
+            delta, _ = newton_direction(
+                landscape.hessian(theta),
+                g,
+                modify=modify,
+                min_curvature=min_curvature,
+            )
+        except np.linalg.LinAlgError:
+            info.update(diverged_at=k, reason=f"singular Hessian at step {k}")
+            break
+        slope = float(g @ delta)
+        if not slope < 0:
+            info.update(
+                diverged_at=k, reason=f"not a descent direction at step {k}"
+            )
+            break
+        eta, f_new, evals = backtracking(
+            landscape.value, theta, delta, f, slope, c1=c1, shrink=shrink
+        )
+        n_value += evals
+        if eta == 0.0:
+            info.update(reason=f"line search failed at step {k}")
+            break
+        theta = theta + eta * delta  # theta <- theta + eta_t Delta_t
+        f = f_new
+        path.append(theta.copy())
+        losses.append(f)
+        lrs.append(eta)
+        grad_evals.append(k + 1)
+        value_evals.append(n_value)
+    else:
+        norms.append(float(np.linalg.norm(landscape.grad(theta))))
+    return _counted(
+        path,
+        losses,
+        norms,
+        info,
+        grad_evals,
+        value_evals,
+        hessians=len(path) - 1,
+        lrs=lrs,
+    )
+
+
+def _start(landscape, x0, steps):
+    if (
+        isinstance(steps, bool)
+        or not isinstance(steps, numbers.Integral)
+        or steps < 0
+    ):
+        raise ValueError(
+            f"steps must be a non-negative integer, got {steps!r}"
+        )
+    theta = _as_points(x0, landscape.dim, "x0").astype(float).copy()
+    if theta.ndim != 1:
+        raise ValueError(
+            f"x0 must be one point of shape ({landscape.dim},), got {theta.shape}"
+        )
+    return theta, {
+        "diverged_at": None,
+        "converged_at": None,
+        "reason": "ran all steps",
+    }
+
+
+def _counted(
+    path, losses, norms, info, grad_evals, value_evals, hessians=0, lrs=None
+):
+    norms = np.array(norms[: len(path)])
+    return CountedTrajectory(
+        np.array(path),
+        np.array(losses),
+        norms,
+        lrs=None if lrs is None else np.array(lrs),
+        grad_evals=np.array(grad_evals),
+        value_evals=np.array(value_evals),
+        hessian_evals=hessians,
+        **info,
+    )
+
+
+def bfgs_update(C, s, y):
+    r"""The BFGS update of an inverse-Hessian approximation :math:`C`:
+
+    .. math:: C_+ = (I - \rho\, s y^\top)\, C\, (I - \rho\, y s^\top) + \rho\, s s^\top,
+              \qquad \rho = 1 / y^\top s .
+
+    :math:`C_+` satisfies the secant condition :math:`C_+ y = s`, and it is
+    symmetric positive definite when :math:`C` is and :math:`y^\top s > 0`.
+    """
+    C = np.asarray(C, dtype=float)
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    ys = float(y @ s)
+    if not ys > 0:
+        raise ValueError(f"the curvature y^T s must be positive, got {ys!r}")
+    rho = 1.0 / ys  # rho = 1 / y^T s
+    V = np.eye(len(s)) - rho * np.outer(y, s)  # V = I - rho y s^T
+    return V.T @ C @ V + rho * np.outer(s, s)  # C+ = V^T C V + rho s s^T
+
+
+def two_loop(g, s_list, y_list, gamma=1.0):
+    r"""The L-BFGS two-loop recursion: :math:`C g` for the inverse-Hessian
+    approximation :math:`C` that BFGS builds from :math:`C_0 = \gamma I` and the
+    pairs :math:`(s_i, y_i)` (oldest first), in :math:`O(md)` time for
+    :math:`m` pairs in :math:`d` dimensions, without forming :math:`C`.
+    The L-BFGS direction is ``-two_loop(g, ...)``.
+    """
+    q = np.array(g, dtype=float)
+    rho = [1.0 / float(y @ s) for s, y in zip(s_list, y_list)]
+    a = [0.0] * len(s_list)
+    for i in reversed(range(len(s_list))):  # newest to oldest
+        a[i] = rho[i] * (s_list[i] @ q)  # a_i <- rho_i s_i^T q
+        q -= a[i] * y_list[i]  # q <- q - a_i y_i
+    q *= gamma  # r <- C_0 q = gamma q
+    for i in range(len(s_list)):  # oldest to newest
+        b = rho[i] * (y_list[i] @ q)  # b <- rho_i y_i^T r
+        q += (a[i] - b) * s_list[i]  # r <- r + (a_i - b) s_i
+    return q  # r = C g
+
+
+def lbfgs(
+    landscape, x0, steps, history_size=10, *, grad_tol=None, max_evals=25
+):
+    r"""L-BFGS (:class:`LBFGS`, one iteration per step) on a landscape, counting
+    work: returns a :class:`CountedTrajectory` whose ``grad_evals`` counts
+    each distinct point at which the gradient was computed (the line search's
+    trial points included; a point is never counted twice).
+    """
+    theta, info = _start(landscape, x0, steps)
+    opt = LBFGS(
+        [theta],
+        max_iter=1,
+        max_eval=max_evals,
+        history_size=history_size,
+        tolerance_grad=0.0,
+        tolerance_change=0.0,
+    )
+    cache = {"x": None}
+    count = [0]
+
+    def closure():
+        if cache["x"] is None or not np.array_equal(cache["x"], theta):
+            cache.update(
+                x=theta.copy(),
+                f=landscape.value(theta),
+                g=landscape.grad(theta),
+            )
+            count[0] += 1
+        return cache["f"], [cache["g"].copy()]
+
+    path, losses, norms, evals = (
+        [theta.copy()],
+        [float(landscape.value(theta))],
+        [],
+        [1],
+    )
+    for k in range(1, steps + 1):
+        norms.append(float(np.linalg.norm(landscape.grad(theta))))
+        if grad_tol is not None and norms[-1] <= grad_tol:
+            info.update(
+                converged_at=k - 1, reason=f"converged at step {k - 1}"
+            )
+            break
+        before = theta.copy()
+        try:
+            opt.step(closure)
+        except FloatingPointError:
+            info.update(diverged_at=k, reason=f"diverged at step {k}")
+            break
+        if np.array_equal(before, theta):
+            info.update(reason=f"stalled at step {k}")
+            break
+        path.append(theta.copy())
+        losses.append(float(landscape.value(theta)))
+        evals.append(count[0])
+    else:
+        norms.append(float(np.linalg.norm(landscape.grad(theta))))
+    return _counted(path, losses, norms, info, evals, evals)
