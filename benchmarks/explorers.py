@@ -121,8 +121,17 @@ def double_descent():
     return explorer, moves
 
 
+def second_order():
+    explorer = widgets.second_order_explorer()
+    c = explorer.controls
+    moves = [dict(method=meth, start_x=x, start_y=y, m=m)
+             for meth in c["method"].options for x, y in ((-1.2, 1.0), (-2.0, 3.0), (2.0, -1.0))
+             for m in (1, 10)]
+    return explorer, moves
+
+
 EXPLORERS = {f.__name__: f for f in (gradient_descent, universal_approximation, maximum_likelihood,
-                                     sgd_convergence, adam_bias_correction, dropout, double_descent)}
+                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order)}
 
 
 def main(names):

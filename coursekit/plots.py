@@ -409,3 +409,19 @@ def train_val_curves(histories: dict, ax=None, key: str = "loss"):
     ax.set(xlabel="epoch", ylabel="cross-entropy" if key == "loss" else "accuracy")
     ax.legend(fontsize=8)
     return ax
+
+
+def error_curves(curves: dict, ax=None, xlabel=r"iteration $t$",
+                 ylabel=r"$\|\theta_t - \theta^\star\|$", floor=1e-16):
+    """Errors on a log scale: ``label -> errors`` (against 0, 1, 2, ...) or
+    ``label -> (x, errors)`` (e.g. against gradient evaluations). Errors below
+    ``floor`` (exact zeros) are drawn at ``floor``."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, curve in curves.items():
+        x, err = curve if isinstance(curve, tuple) else (np.arange(len(curve)), curve)
+        ax.semilogy(x, np.maximum(np.asarray(err, dtype=float), floor), ".-", ms=3, lw=1,
+                    label=label)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    if curves:
+        ax.legend(fontsize=8)
+    return ax

@@ -736,3 +736,30 @@ def lbfgs(
     else:
         norms.append(float(np.linalg.norm(landscape.grad(theta))))
     return _counted(path, losses, norms, info, evals, evals)
+
+
+METHODS = ("Newton", "damped Newton", "L-BFGS", "GD")
+
+
+def run_method(
+    method, landscape, x0, *, m=10, lr=1.5e-3, steps=None, grad_tol=1e-12
+):
+    """Run one of :data:`METHODS` on a landscape from ``x0``; return its trajectory.
+
+    ``m`` is the L-BFGS memory (``history_size``), ``lr`` the rate of GD.
+    ``steps`` defaults to 50 (Newton), 100 (damped Newton), 200 (L-BFGS) and
+    1000 (GD); a run stops once the gradient norm is at most ``grad_tol``.
+    """
+    from .landscapes import gradient_descent
+
+    default = {"Newton": 50, "damped Newton": 100, "L-BFGS": 200, "GD": 1000}
+    if method not in default:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    steps = default[method] if steps is None else steps
+    if method == "Newton":
+        return newton(landscape, x0, steps, grad_tol=grad_tol)
+    if method == "damped Newton":
+        return damped_newton(landscape, x0, steps, grad_tol=grad_tol)
+    if method == "L-BFGS":
+        return lbfgs(landscape, x0, steps, m, grad_tol=grad_tol)
+    return gradient_descent(landscape, x0, lr, steps, grad_tol=grad_tol)

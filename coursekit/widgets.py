@@ -463,3 +463,45 @@ def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 50
         return {"masked": masked, "running_mean": means, "band": band, "history": h}
 
     return Explorer(fig, draw, controls)
+
+
+def second_order_explorer(landscape=None, extent=(-2.0, 2.0, -1.0, 3.0),
+                          theta0=(-1.2, 1.0)) -> Explorer:
+    """Newton, damped Newton, L-BFGS (memory ``m``) and GD on a 2-D landscape
+    (Rosenbrock by default): method, start point and ``m`` as controls; the path
+    on the contours (left) and the error ``|theta_t - theta*|`` on a log scale
+    (right). ``update`` returns ``{"trajectory", "error"}``."""
+    from . import plots
+    from .landscapes import Rosenbrock
+    from .second_order import METHODS, run_method
+
+    landscape = Rosenbrock() if landscape is None else landscape
+    x0, x1, y0, y1 = extent
+    fig, (ax_path, ax_err) = plt.subplots(1, 2, figsize=(10, 4))
+    controls = {
+        "method": W.Dropdown(options=list(METHODS), value="Newton", description="method"),
+        "start_x": W.FloatSlider(value=theta0[0], min=x0, max=x1, step=0.2, description="θ₀[0]"),
+        "start_y": W.FloatSlider(value=theta0[1], min=y0, max=y1, step=0.2, description="θ₀[1]"),
+        "m": W.SelectionSlider(options=[1, 2, 3, 5, 10, 20], value=10,
+                               description="m (L-BFGS)"),
+    }
+    plots.contour_paths(landscape, {}, extent, ax=ax_path)
+    (path_line,) = ax_path.plot([], [], "r.-", ms=3, lw=1)
+    (start_dot,) = ax_path.plot([], [], "ro", ms=6)
+    title = ax_path.set_title("", fontsize=10)
+    plots.error_curves({}, ax=ax_err)
+    (err_line,) = ax_err.semilogy([], [], "r.-", ms=3, lw=1)
+    ax_err.set_ylim(1e-16, 1e3)
+
+    def draw(fig, method, start_x, start_y, m):
+        traj = run_method(method, landscape, [start_x, start_y], m=m)
+        error = np.linalg.norm(traj.path - landscape.minimizer, axis=1)
+        path_line.set_data(*plots.visible_part(traj, extent).T)
+        start_dot.set_data([start_x], [start_y])
+        err_line.set_data(np.arange(len(error)), np.maximum(error, 1e-16))
+        ax_err.set_xlim(0, max(len(error) - 1, 1))
+        name = f"L-BFGS, m = {m}" if method == "L-BFGS" else method
+        title.set_text(f"{name}: {traj.reason}")
+        return {"trajectory": traj, "error": error}
+
+    return Explorer(fig, draw, controls)
