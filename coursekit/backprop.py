@@ -428,29 +428,34 @@ class Tensor:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=_FLOAT)
             if grad.shape != self.shape:
                 raise ValueError(f"grad has shape {grad.shape}, expected {self.shape}")
-        grads = {id(self): grad}
+        # grads[id(node)] = (gradient, owned): owned when the array is a fresh result
+        # that nothing else refers to, so a leaf may keep it without a copy.
+        grads = {id(self): (grad, False)}
         for node in reversed(self._topological_order()):
-            g = grads.pop(id(node), None)
+            g, owned = grads.pop(id(node), (None, False))
             if g is None:
                 continue
             if node._parents:                       # intermediate: keep the last gradient
                 node.grad = g
-            elif node.grad is None:                 # leaf: accumulate (own copy, writeable)
-                node.grad = np.array(g, dtype=_FLOAT)
+            elif node.grad is None:                 # leaf: accumulate (own array, writeable)
+                node.grad = g if owned and g.dtype == _FLOAT else np.array(g, dtype=_FLOAT)
             else:
                 node.grad += g
             if node._backward is None:
                 continue
-            for parent, pg in zip(node._parents, node._backward(g)):
+            parent_grads = node._backward(g)
+            for parent, pg in zip(node._parents, parent_grads):
                 if pg is None or not parent.requires_grad:
                     continue
                 if pg.shape != parent.data.shape:
                     pg = _unbroadcast(pg, parent.data.shape)
                 key = id(parent)
                 if key in grads:                    # a node used twice: gradients add
-                    grads[key] = grads[key] + pg
-                else:
-                    grads[key] = pg
+                    grads[key] = (grads[key][0] + pg, True)
+                else:                               # not g passed on, not a view, not shared
+                    fresh = (pg is not g and pg.base is None
+                             and sum(q is pg for q in parent_grads) == 1)
+                    grads[key] = (pg, fresh)
 
 
 # --------------------------------------------------------------------------
