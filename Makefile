@@ -22,6 +22,9 @@ $(STAMP): requirements.txt pyproject.toml
 # would not re-run the lessons: tools/cache_key.py drops it (and Sphinx's environment) when coursekit changed.
 # The kernels draw inline whatever MPLBACKEND the caller set (with Agg a page would
 # lose every figure), and tools/check_book.py fails a page without figures or over 5 MB.
+# COURSEKIT_STATIC_EXPLORERS: each explorer renders as kernel-free HTML (frames over a
+# grid of its main control(s), a range slider swapping them); notebooks elsewhere stay live.
+book: export COURSEKIT_STATIC_EXPLORERS = 1
 book: $(STAMP)
 	$(BIN)/python tools/cache_key.py
 	MPLBACKEND=module://matplotlib_inline.backend_inline $(BIN)/jupyter-book build . --warningiserror --keep-going

@@ -130,7 +130,17 @@ def second_order():
     return explorer, moves
 
 
-EXPLORERS = {f.__name__: f for f in (gradient_descent, universal_approximation, maximum_likelihood,
+def backpropagation():
+    # Runs are cached after their first move: time only first moves (a fresh explorer).
+    X, y = data.two_moons(64, noise=0.1, seed=0)
+    explorer = widgets.backprop_explorer(X, y)
+    c = explorer.controls
+    moves = [dict(depth=d, activation=a, scale=s) for d in c["depth"].options
+             for a in c["activation"].options for s in c["scale"].options]
+    return explorer, moves
+
+
+EXPLORERS = {f.__name__: f for f in (gradient_descent, backpropagation, universal_approximation, maximum_likelihood,
                                      sgd_convergence, adam_bias_correction, dropout, double_descent, second_order)}
 
 

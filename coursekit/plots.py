@@ -425,3 +425,34 @@ def error_curves(curves: dict, ax=None, xlabel=r"iteration $t$",
     if curves:
         ax.legend(fontsize=8)
     return ax
+
+
+# --- backpropagation (lesson 02) ---------------------------------------------
+def gradient_norms_by_layer(norms: dict, ax=None, ylabel=None):
+    """Per-layer gradient norms on a log axis: label -> array of norms for
+    layers 1..L (one line each, layer 1 nearest the input on the left)."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in norms.items():
+        values = np.asarray(values, dtype=float)
+        layers = np.arange(1, values.size + 1)
+        ax.semilogy(
+            layers, np.maximum(values, 1e-300), "o-", ms=3, lw=1.2, label=label
+        )
+    ax.set(
+        xlabel="layer $l$ (1 = nearest the input)",
+        ylabel=ylabel or r"$\Vert \partial J / \partial W^{(l)} \Vert$",
+    )
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(fontsize=8)
+    return ax
+
+
+def cost_vs_parameters(counts, times: dict, ax=None, ylabel="seconds"):
+    """Cost against the number of parameters on log-log axes: label -> costs
+    (times or operation counts) at ``counts``."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in times.items():
+        ax.loglog(counts, values, "o-", ms=4, lw=1.2, label=label)
+    ax.set(xlabel="number of parameters $d$", ylabel=ylabel)
+    ax.legend(fontsize=8)
+    return ax

@@ -6,12 +6,86 @@ tests (over the sliders' ranges) and the benchmarks (to time a slider move).
 """
 from __future__ import annotations
 
-from typing import Callable
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import os
+from collections.abc import Callable
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
+
+#: ``make book`` sets this environment variable (to 1): an explorer then shows as
+#: kernel-free HTML, frames precomputed over a grid of its main control(s) with a
+#: range slider that swaps them. Unset (JupyterLab, Binder, Colab, nbval), the same
+#: cell shows the live ipywidgets explorer and no frame is rendered.
+STATIC_ENV = "COURSEKIT_STATIC_EXPLORERS"
+
+_SLIDERS = (W.IntSlider, W.FloatSlider, W.FloatLogSlider, W.SelectionSlider)
+_CHOICES = (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.Select, W.SelectionSlider)
+
+
+def static_mode() -> bool:
+    """Whether explorers render as kernel-free HTML (``COURSEKIT_STATIC_EXPLORERS``)."""
+    return os.environ.get(STATIC_ENV, "").strip() not in ("", "0")
+
+
+def control_values(widget) -> list:
+    """Every value ``widget`` can take, in order: a choice widget's options, a
+    slider's values from min to max by step, a checkbox's False and True.
+    An empty list for a widget with no finite set of values (text, ...)."""
+    if isinstance(widget, _CHOICES):
+        return list(widget._options_values)
+    if isinstance(widget, W.Checkbox):
+        return [False, True]
+    if isinstance(widget, W.IntSlider):
+        return list(range(widget.min, widget.max + 1, max(int(widget.step), 1)))
+    if isinstance(widget, (W.FloatSlider, W.FloatLogSlider)) and widget.step > 0:
+        k = int(np.floor((widget.max - widget.min) / widget.step + 1e-9))
+        decimals = max(0, -int(np.floor(np.log10(widget.step)))) + 6
+        points = np.round(widget.min + widget.step * np.arange(k + 1), decimals)
+        if isinstance(widget, W.FloatLogSlider):
+            return [float(widget.base ** e) for e in points]
+        return [float(v) for v in points]
+    return []
+
+
+def control_label(widget, value) -> str:
+    """How ``widget`` shows ``value`` (its option label or its readout format)."""
+    if isinstance(widget, _CHOICES):
+        return widget._options_labels[list(widget._options_values).index(value)]
+    try:
+        return format(value, getattr(widget, "readout_format", "") or "")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _nearest(values, value) -> int:
+    if value in values:
+        return values.index(value)
+    return int(np.argmin([abs(float(v) - float(value)) for v in values]))
+
+
+def subsample(values: list, count: int, keep) -> list:
+    """At most ``count`` of ``values``, evenly spread, first and last and the
+    one nearest ``keep`` (the control's current value) included."""
+    if count < 1:
+        raise ValueError(f"count must be >= 1, got {count!r}")
+    if len(values) <= count:
+        return list(values)
+    k = _nearest(values, keep)
+    if count == 1:
+        return [values[k]]
+    picked = list(np.unique(np.round(np.linspace(0, len(values) - 1, count)).astype(int)))
+    if k not in picked:   # swap the nearest inner point for the current value
+        inner = [i for i in picked[1:-1]] or picked
+        picked[picked.index(min(inner, key=lambda i: abs(i - k)))] = k
+    return [values[i] for i in sorted(set(picked))]
 
 
 class Explorer:
@@ -19,13 +93,32 @@ class Explorer:
 
     ``draw(fig, **values)`` redraws ``fig`` for the given control values;
     ``controls`` maps each keyword of ``draw`` to its widget.
+
+    With a kernel the explorer shows live: the controls above a PNG of the figure
+    (an ``Image`` widget, so a move ships only the new PNG's bytes). In the built
+    book (:data:`STATIC_ENV` set) it shows as kernel-free HTML: the figure rendered
+    at build time over a grid of its main control(s) (``static``: one or two names
+    of ``controls``, or a dict of name to the values to precompute; by default
+    :meth:`static_grid` picks them), a range slider per control swapping frames,
+    the other controls fixed at their values and named under the figure.
     """
 
-    def __init__(self, fig, draw: Callable, controls: dict[str, W.ValueWidget]):
+    #: at most this many frames per explorer (page size and build time)
+    MAX_FRAMES = 36
+    #: at most this many values of a main control precomputed alone
+    MAX_VALUES = 21
+    #: a second precomputed control has at most this many values
+    MAX_SECOND = 6
+    #: resolution of the precomputed frames (the live figure keeps ``fig.dpi``)
+    STATIC_DPI = 90
+
+    def __init__(self, fig, draw: Callable, controls: dict[str, W.ValueWidget], static=None):
         self.fig = fig
         self._draw = draw
         self.controls = controls
-        self.output = W.Output()
+        self.static = static
+        self.output = W.Image(format="png")
+        self._box = None
         for widget in controls.values():
             widget.observe(self._on_change, names="value")
         plt.close(fig)  # shown through self.output only, never twice
@@ -39,19 +132,171 @@ class Explorer:
         return what ``draw`` returned (its computed result, for tests)."""
         return self._draw(self.fig, **{**self.values, **values})
 
+    def tight_box(self):
+        """The figure's tight bounding box (inches, padded as ``savefig`` pads it)
+        for the current values: frames cropped to one box keep one size."""
+        self.fig.draw_without_rendering()
+        return self.fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+
+    def png(self, dpi=None, box=None, colors=None) -> bytes:
+        """The figure as PNG bytes: ``fig.dpi`` unless ``dpi``, cropped to ``box``
+        (one Agg draw; default: tight, as the inline backend crops, two draws),
+        reduced to a palette of ``colors`` if given (smaller frames)."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=dpi or self.fig.dpi, bbox_inches=box or "tight",
+                         facecolor=self.fig.get_facecolor(), edgecolor=self.fig.get_edgecolor(),
+                         pil_kwargs={"compress_level": 1 if colors is None else 6})
+        if colors is None:
+            return buf.getvalue()
+        from PIL import Image
+
+        buf.seek(0)
+        image = Image.open(buf).convert("RGB").quantize(colors, method=Image.Quantize.FASTOCTREE)
+        out = io.BytesIO()
+        image.save(out, format="png", optimize=True)
+        return out.getvalue()
+
     def _on_change(self, _change):
         self.update()
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(self.fig)
+        self.output.value = self.png(box=self._box)
 
     @property
     def ui(self):
+        self.update()
+        self._box = self.tight_box()   # one crop for every move: one draw per move, no jumps
         self._on_change(None)
         return W.VBox([W.HBox(list(self.controls.values())), self.output])
 
     def _ipython_display_(self):
-        display(self.ui)
+        if static_mode():
+            display({"text/html": self.static_html(), "text/plain": self._summary()}, raw=True)
+        else:
+            display(self.ui)
+
+    def _summary(self) -> str:
+        return "Explorer(" + ", ".join(self.controls[n].description or n for n in self.controls) + ")"
+
+    # --- kernel-free HTML ---------------------------------------------------
+    def static_grid(self) -> dict:
+        """The controls precomputed for the HTML book and their values:
+        ``{name: [values]}`` (one or two names, at most ``MAX_FRAMES`` frames).
+
+        Default (``static=None``): the main control is the first slider (else the
+        first control with a finite set of values), with up to ``MAX_VALUES`` values;
+        a second control joins it if it has at most ``MAX_SECOND`` values and the
+        main one keeps at least 5 values (or all it has) within ``MAX_FRAMES`` frames."""
+        if isinstance(self.static, dict):
+            grid = {n: list(v) for n, v in self.static.items()}
+        else:
+            finite = {n: control_values(w) for n, w in self.controls.items()}
+            finite = {n: v for n, v in finite.items() if len(v) >= 2}
+            if self.static is not None:
+                names = [self.static] if isinstance(self.static, str) else list(self.static)
+            else:
+                sliders = [n for n in finite if isinstance(self.controls[n], _SLIDERS)]
+                main = (sliders or list(finite) or [None])[0]
+                names = [main] if main is not None else []
+                for n in finite:
+                    if (n != main and len(finite[n]) <= self.MAX_SECOND
+                            and self.MAX_FRAMES // len(finite[n]) >= min(len(finite[main]), 5)):
+                        names.append(n)
+                        break
+            unknown = [n for n in names if n not in finite]
+            if unknown:
+                raise ValueError(f"static must name controls with a finite set of values, got {unknown}")
+            if len(names) > 2:
+                raise ValueError(f"static names at most two controls, got {names}")
+            counts = [self.MAX_VALUES]
+            if len(names) == 2:
+                second = min(len(finite[names[1]]), self.MAX_SECOND)
+                counts = [max(self.MAX_FRAMES // second, 1), second]
+            grid = {n: subsample(finite[n], c, self.controls[n].value) for n, c in zip(names, counts)}
+        if np.prod([len(v) for v in grid.values()]) > 4 * self.MAX_FRAMES:
+            raise ValueError(f"static grid has too many frames: {[len(v) for v in grid.values()]}")
+        return grid
+
+    def render_frames(self, grid=None, dpi=None) -> list[bytes]:
+        """PNG frames over ``grid`` (default :meth:`static_grid`), last control
+        fastest, the other controls at their current values. Leaves the figure
+        drawn for the current values."""
+        grid = self.static_grid() if grid is None else grid
+        names = list(grid)
+        frames = []
+        try:
+            self.update()
+            box = self.tight_box()
+            for combo in itertools.product(*grid.values()):
+                self.update(**dict(zip(names, combo)))
+                frames.append(self.png(dpi=dpi or self.STATIC_DPI, box=box, colors=256))
+        finally:
+            self.update()
+        return frames
+
+    def static_html(self, grid=None, dpi=None) -> str:
+        """Self-contained HTML (no CDN, no kernel): the precomputed frames, a
+        labelled range input per precomputed control with its value shown, and a
+        line naming the controls held fixed."""
+        grid = self.static_grid() if grid is None else grid
+        names = list(grid)
+        frames = self.render_frames(grid, dpi)
+        unique, index = {}, []
+        for f in frames:                        # identical frames are stored once
+            index.append(unique.setdefault(f, len(unique)))
+        uris = ["data:image/png;base64," + base64.b64encode(f).decode() for f in unique]
+        uid = "ckx-" + hashlib.sha1(b"".join(frames)).hexdigest()[:10]
+        start = [_nearest(grid[n], self.controls[n].value) for n in names]
+        labels = [[control_label(self.controls[n], v) for v in grid[n]] for n in names]
+        descr = [self.controls[n].description or n for n in names]
+        flat = 0
+        for n, s in zip(names, start):
+            flat = flat * len(grid[n]) + s
+        alt = ", ".join(f"{d} = {lab[s]}" for d, lab, s in zip(descr, labels, start))
+        esc = html.escape
+        inputs = []
+        for i, (n, d) in enumerate(zip(names, descr)):
+            cid = f"{uid}-{i}"
+            inputs.append(
+                f'<label for="{cid}" style="margin-right:0.4em">{esc(d)}</label>'
+                f'<input type="range" id="{cid}" min="0" max="{len(grid[n]) - 1}" step="1" '
+                f'value="{start[i]}" aria-valuetext="{esc(labels[i][start[i]])}" '
+                f'style="vertical-align:middle;width:14em">'
+                f'<output for="{cid}" style="margin:0 1.5em 0 0.4em;'
+                f'font-family:monospace">{esc(labels[i][start[i]])}</output>')
+        fixed = [f"{self.controls[n].description or n} = {control_label(self.controls[n], w.value)}"
+                 for n, w in self.controls.items() if n not in grid]
+        note = (f"Precomputed for {len(frames)} settings"
+                + (f"; fixed: {', '.join(fixed)}" if fixed else "")
+                + ". Every control is live in a notebook (Binder or Colab).")
+        data = json.dumps({"frames": uris, "index": index, "sizes": [len(grid[n]) for n in names],
+                           "labels": labels, "names": descr}, ensure_ascii=False)
+        data = data.replace("</", "<\\/")   # JSON inside a <script> element
+        return (
+            f'<div class="coursekit-explorer" id="{uid}">\n'
+            f'<div role="group" aria-label="explorer controls">{"".join(inputs)}</div>\n'
+            f'<img id="{uid}-img" src="{uris[index[flat]]}" alt="{esc("figure for " + alt)}" '
+            f'style="max-width:100%;height:auto">\n'
+            f'<p style="font-size:0.85em;color:#555">{esc(note)}</p>\n'
+            f'<script type="application/json" id="{uid}-data">{data}</script>\n'
+            "<script>(function () {\n"
+            f'  var uid = "{uid}";\n'
+            '  var d = JSON.parse(document.getElementById(uid + "-data").textContent);\n'
+            '  var img = document.getElementById(uid + "-img");\n'
+            "  var inputs = d.sizes.map(function (_, i) { return document.getElementById(uid + \"-\" + i); });\n"
+            "  function show() {\n"
+            "    var flat = 0, alt = [];\n"
+            "    inputs.forEach(function (el, i) {\n"
+            "      var k = parseInt(el.value, 10), text = d.labels[i][k];\n"
+            "      flat = flat * d.sizes[i] + k;\n"
+            "      el.setAttribute(\"aria-valuetext\", text);\n"
+            "      el.nextElementSibling.textContent = text;\n"
+            "      alt.push(d.names[i] + \" = \" + text);\n"
+            "    });\n"
+            "    img.src = d.frames[d.index[flat]];\n"
+            "    img.alt = \"figure for \" + alt.join(\", \");\n"
+            "  }\n"
+            "  inputs.forEach(function (el) { el.addEventListener(\"input\", show); });\n"
+            "})();</script>\n"
+            "</div>")
 
 
 def gradient_descent_explorer(landscape, extent, theta0=(0.0, 0.0), lr_range=(1e-3, 1.0),

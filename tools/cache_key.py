@@ -8,6 +8,7 @@ without the second step the other lessons would keep their old outputs. Force a
 full re-execution with ``make clean``.
 """
 import hashlib
+import os
 import pathlib
 import shutil
 
@@ -20,6 +21,8 @@ digest = hashlib.sha256()
 for path in sorted((root / "coursekit").rglob("*.py")):
     digest.update(path.relative_to(root).as_posix().encode())
     digest.update(path.read_bytes())
+# Explorers render differently for the book (make book sets this): part of the key.
+digest.update(os.environ.get("COURSEKIT_STATIC_EXPLORERS", "").encode())
 current = digest.hexdigest()
 
 if not stamp.exists() or stamp.read_text() != current:

@@ -1,0 +1,303 @@
+"""Slider latency in a live JupyterLab: keypress to new figure, per lesson.
+
+Starts a JupyterLab server on this repository (a free port, a random token),
+opens each lesson in headless Chromium, runs all its cells, then presses the
+arrow key on the first slider of each explorer (the main control) several times
+and times, in the browser, from the keydown to the moment the explorer's new
+figure is decoded and in the page. Prints the median and the worst step per
+lesson, and the median over the lessons. The issue's budget: median <= 150 ms,
+none over 250 ms.
+
+Also checks the prose (``--myst``): every rendered markdown cell of every lesson
+is scanned for raw MyST (``{eq}``, ``{cite}``, ``:::{``, ```` ```{ ````), which
+shows when jupyterlab-myst is missing.
+
+Needs: jupyterlab, jupyterlab-myst (requirements.txt), selenium
+(``pip install selenium``) and Chromium with its driver (Debian: ``apt-get install
+chromium chromium-driver``). Not part of ``make bench``'s budget checks: it
+needs a browser.
+
+Run: .venv/bin/python benchmarks/jupyterlab_sliders.py [--myst] [--presses N] [lessons/NN_x.ipynb ...]
+"""
+
+import argparse
+import os
+import pathlib
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RAW_MYST = ("{eq}`", "{cite}`", ":::{", "```{", "{ref}`", "{numref}`", "{prf:")
+
+# Calls done(ms), ms from the keydown to the explorer's figure changing (decoded).
+ARM = """function (box, done) {
+  const images = () => Array.from(box.querySelectorAll('img'));
+  const before = images().map(i => i.src);
+  let t0 = null;
+  document.addEventListener('keydown', () => { t0 = performance.now(); },
+                            {capture: true, once: true});
+  const obs = new MutationObserver(() => {
+    const now = images();
+    const fresh = now.find((img, k) => img.src !== before[k]) ||
+                  (now.length !== before.length ? now[now.length - 1] : null);
+    if (fresh && t0 !== null) {
+      obs.disconnect();
+      fresh.decode().catch(() => null).then(() => done(performance.now() - t0));
+    }
+  });
+  obs.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+  setTimeout(() => { obs.disconnect(); done(-1); }, 20000);
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_lab(port: int, token: str, root: pathlib.Path):
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    env.pop(
+        "COURSEKIT_STATIC_EXPLORERS", None
+    )  # a live notebook, as on Binder
+    # Render every cell (JupyterLab 4 renders only the visible ones by default).
+    settings = root / ".lab-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none"}'
+    )
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(root / ".lab-settings")
+    cmd = [
+        str(ROOT / ".venv/bin/jupyter"),
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.ip=127.0.0.1",
+        "--allow-root",
+        "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    log = open("/tmp/jupyterlab_sliders.log", "w")  # noqa: SIM115 (lives with the server)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2
+            )
+            return proc
+        except OSError:
+            time.sleep(1)
+    proc.terminate()
+    sys.exit("JupyterLab did not start: see /tmp/jupyterlab_sliders.log")
+
+
+def browser():
+    opts = webdriver.ChromeOptions()
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
+        opts.add_argument(arg)
+    if pathlib.Path("/usr/bin/chromium").exists():
+        opts.binary_location = "/usr/bin/chromium"
+    service = (
+        Service("/usr/bin/chromedriver")
+        if pathlib.Path("/usr/bin/chromedriver").exists()
+        else Service()
+    )
+    drv = webdriver.Chrome(options=opts, service=service)
+    drv.set_script_timeout(30)
+    return drv
+
+
+def open_notebook(drv, port, token, path):
+    drv.get(
+        f"http://127.0.0.1:{port}/lab/tree/lessons/{path.name}?token={token}&reset"
+    )
+    WebDriverWait(drv, 120).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")
+    )
+    WebDriverWait(drv, 120).until(
+        lambda d: d.execute_script(
+            "return !!(window.jupyterapp && jupyterapp.shell.currentWidget"
+            " && jupyterapp.shell.currentWidget.sessionContext)"
+        )
+    )
+    drv.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const w = jupyterapp.shell.currentWidget;"
+        "Promise.all([w.context.ready, w.sessionContext.ready]).then(() => done(true));"
+    )
+    time.sleep(3)
+
+
+def run_command(drv, command):
+    """Run a JupyterLab command (the app is exposed: expose_app_in_browser)."""
+    drv.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "window.jupyterapp.commands.execute(arguments[0]).then(() => done(true),"
+        " e => done(String(e)));",
+        command,
+    )
+
+
+def busy(drv) -> bool:
+    return drv.execute_script(
+        "return Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
+        ".some(p => p.textContent.includes('*'))"
+    )
+
+
+def raw_myst_cells(drv) -> list[str]:
+    """Rendered markdown cells whose text still shows MyST markup."""
+    texts = drv.execute_script(
+        "return Array.from(document.querySelectorAll('.jp-MarkdownCell .jp-MarkdownOutput'))"
+        ".map(e => e.innerText)"
+    )
+    return [
+        t[:70].replace("\n", " ")
+        for t in texts
+        if any(m in t for m in RAW_MYST)
+    ]
+
+
+def time_lesson(drv, presses: int) -> list[float]:
+    boxes = drv.find_elements(
+        By.XPATH,
+        "//div[contains(@class,'widget-vbox')]"
+        "[.//div[contains(@class,'noUi-handle')]][.//img]",
+    )
+    times = []
+    for box in boxes[:1] if boxes else []:
+        handle = box.find_element(By.CSS_SELECTOR, ".noUi-handle")
+        drv.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'});", box
+        )
+        for k in range(presses + 1):
+            at_max = handle.get_attribute(
+                "aria-valuenow"
+            ) == handle.get_attribute("aria-valuemax")
+            key = (
+                "\ue012" if (k % 2 or at_max) else "\ue014"
+            )  # left / right arrow
+            drv.execute_script(
+                "window.__step = null; (" + ARM + ")(arguments[0], "
+                "ms => { window.__step = ms; });",
+                box,
+            )
+            handle.send_keys(key)
+            WebDriverWait(drv, 30).until(
+                lambda d: d.execute_script("return window.__step") is not None
+            )
+            result = drv.execute_script("return window.__step")
+            if k > 0:  # the first press warms up
+                times.append(result)
+            time.sleep(0.5)
+    return times
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("notebooks", nargs="*")
+    ap.add_argument("--presses", type=int, default=6)
+    ap.add_argument(
+        "--myst",
+        action="store_true",
+        help="also scan the markdown cells for raw MyST",
+    )
+    args = ap.parse_args()
+    paths = [pathlib.Path(p).resolve() for p in args.notebooks] or sorted(
+        (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")
+    )
+    # JupyterLab saves what it runs: serve a scratch copy, never the repository's lessons.
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="jl_sliders_"))
+    shutil.copytree(ROOT / "lessons", scratch / "lessons")
+    shutil.copytree(ROOT / "book", scratch / "book")
+    paths = [scratch / "lessons" / p.name for p in paths]
+    port, token = free_port(), secrets.token_hex(16)
+    lab = start_lab(port, token, scratch)
+    drv = browser()
+    rows = []
+    try:
+        for path in paths:
+            open_notebook(drv, port, token, path)
+            raw = raw_myst_cells(drv) if args.myst else []
+            n_md = len(drv.find_elements(By.CSS_SELECTOR, ".jp-MarkdownCell"))
+            run_command(drv, "notebook:run-all-cells")
+            t0 = time.time()
+            try:
+                WebDriverWait(drv, 600, poll_frequency=2).until(
+                    lambda d, t0=t0: not busy(d) and time.time() - t0 > 5
+                )
+                WebDriverWait(drv, 60).until(
+                    lambda d: d.find_elements(
+                        By.CSS_SELECTOR, ".widget-vbox img"
+                    )
+                )
+            except TimeoutException:
+                pass
+            if args.myst:
+                raw = raw_myst_cells(drv)  # after the run, all rendered
+            times = time_lesson(drv, args.presses)
+            times = [t for t in times if t >= 0]
+            rows.append((path.name, times, n_md, raw))
+            med = f"{statistics.median(times):7.0f}" if times else "      -"
+            worst = f"{max(times):7.0f}" if times else "      -"
+            print(
+                f"{path.name:40s} {med} {worst}  steps {len(times)}"
+                + (
+                    f"  markdown cells {n_md}, raw MyST {len(raw)}"
+                    if args.myst
+                    else ""
+                ),
+                flush=True,
+            )
+            for r in raw[:5]:
+                print("      raw:", r)
+            run_command(drv, "kernelmenu:shutdown")
+            time.sleep(1)
+            run_command(
+                drv, "docmanager:save"
+            )  # scratch copy: no unload prompt
+            time.sleep(1)
+    finally:
+        drv.quit()
+        os.killpg(lab.pid, signal.SIGTERM)
+        lab.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
+    meds = [statistics.median(t) for _, t, _, _ in rows if t]
+    if meds:
+        print(
+            f"median over lessons {statistics.median(meds):.0f} ms, worst step "
+            f"{max(max(t) for _, t, _, _ in rows if t):.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
