@@ -140,8 +140,18 @@ def backpropagation():
     return explorer, moves
 
 
+def momentum():
+    # Lesson 07: kappa, eta and mu; contours are redrawn only when kappa moves.
+    explorer = widgets.momentum_explorer()
+    c = explorer.controls
+    moves = ([dict(kappa=100, lr=1.0, momentum=m) for m in np.linspace(0.0, 0.99, 12)]
+             + [dict(kappa=100, lr=lr, momentum=0.8) for lr in np.linspace(0.1, 4.0, 8)]
+             + [dict(kappa=k, lr=1.0, momentum=0.9) for k in c["kappa"].options])
+    return explorer, moves
+
+
 EXPLORERS = {f.__name__: f for f in (gradient_descent, backpropagation, universal_approximation, maximum_likelihood,
-                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order)}
+                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum)}
 
 
 def main(names):

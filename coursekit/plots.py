@@ -456,3 +456,39 @@ def cost_vs_parameters(counts, times: dict, ax=None, ylabel="seconds"):
     ax.set(xlabel="number of parameters $d$", ylabel=ylabel)
     ax.legend(fontsize=8)
     return ax
+
+
+# --- chapter 07: momentum -------------------------------------------------------
+def rate_vs_curvature(lam, rates: dict, ax=None, reference: dict | None = None):
+    """The rate per step (spectral radius) against the Hessian eigenvalue, one
+    curve per labelled setting (``rates[label]`` has the shape of ``lam``), with
+    dashed horizontal ``reference`` levels (label -> value); log-scaled eigenvalues."""
+    ax = _axes(ax, figsize=(5.5, 3.8))
+    for label, rho in rates.items():
+        ax.plot(lam, rho, lw=1.5, label=label)
+    for i, (label, level) in enumerate((reference or {}).items()):
+        ax.axhline(level, ls="--", lw=1, color=f"C{i}", label=label)
+    ax.set_xscale("log")
+    ax.set(xlabel=r"Hessian eigenvalue $\lambda$", ylabel=r"rate $\rho$ per step")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def error_norm_curves(norms: dict, ax=None, rates: dict | None = None,
+                      ylabel=r"$\|\theta_k - \theta^\star\|$"):
+    """Error norms against step k on a log scale, one line per label; for a label
+    in ``rates`` a dashed line of slope ``rates[label]`` per step, through the
+    curve's last point (a predicted rate to compare with the measured slope)."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for i, (label, curve) in enumerate(norms.items()):
+        curve = np.asarray(curve, dtype=float)
+        k = np.arange(len(curve))
+        shown = np.maximum(curve, 1e-300)
+        ax.semilogy(k, shown, color=f"C{i}", lw=1.3, label=label)
+        if rates and rates.get(label, 0) > 0 and len(curve) > 4:
+            K = len(curve) - 1
+            ks = np.arange(K // 4, K + 1)
+            ax.semilogy(ks, shown[-1] * rates[label] ** (ks - K), "--", color=f"C{i}", lw=1)
+    ax.set(xlabel="step $k$", ylabel=ylabel)
+    ax.legend(fontsize=8)
+    return ax
