@@ -150,8 +150,26 @@ def momentum():
     return explorer, moves
 
 
+def learning_rate_schedules():
+    # Lesson 10: least squares (d = 20, N = 100, 400 for validation), 20 runs of 300 SGD steps per move.
+    from coursekit import sgd_theory
+
+    rng = np.random.default_rng(0)
+    theta = rng.normal(size=20)
+    A, A_val = rng.normal(size=(100, 20)), rng.normal(size=(400, 20))
+    train_set = sgd_theory.FiniteSum(A, A @ theta + rng.normal(size=100))
+    val_set = sgd_theory.FiniteSum(A_val, A_val @ theta + rng.normal(size=400))
+    explorer = widgets.schedule_explorer(train_set, val_set, steps=300, runs=20)
+    c = explorer.controls
+    moves = ([dict(family=f, lr=0.1, warmup=0, end_factor=0.01) for f in c["family"].options]
+             + [dict(family="cosine", lr=lr, warmup=w, end_factor=0.01) for lr in c["lr"].options
+                for w in c["warmup"].options]
+             + [dict(family="step", lr=0.1, warmup=0, end_factor=r) for r in c["end_factor"].options])
+    return explorer, moves
+
+
 EXPLORERS = {f.__name__: f for f in (gradient_descent, backpropagation, universal_approximation, maximum_likelihood,
-                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum)}
+                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum, learning_rate_schedules)}
 
 
 def main(names):

@@ -492,3 +492,53 @@ def error_norm_curves(norms: dict, ax=None, rates: dict | None = None,
     ax.set(xlabel="step $k$", ylabel=ylabel)
     ax.legend(fontsize=8)
     return ax
+
+
+# --- learning-rate schedules (chapter 10) ----------------------------------------
+def schedule_curves(t, rates: dict, ax=None, logy: bool = False, ylabel=r"rate $\eta_t$"):
+    """Each labelled schedule's rates against the step ``t`` (a zero line is drawn
+    when some rate is negative, so a wrong formula shows as such)."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, values in rates.items():
+        ax.plot(t, values, lw=1.4, label=label)
+    if any(np.min(v) < 0 for v in rates.values()):
+        ax.axhline(0.0, color="k", lw=0.8)
+    if logy:
+        ax.set_yscale("log")
+    ax.set(xlabel="step $t$", ylabel=ylabel)
+    if rates:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def seed_spread(values: dict, ax=None, ylabel="", logy: bool = False):
+    """One column per label: every seed's value as a dot, and their mean with a bar
+    of plus and minus one standard deviation."""
+    ax = _axes(ax, figsize=(6, 3.5))
+    for i, (label, v) in enumerate(values.items()):
+        v = np.asarray(v, dtype=float)
+        ax.plot(np.full(v.size, i) + np.linspace(-0.12, 0.12, v.size), v, "o", ms=3.5,
+                color="0.55", zorder=1)
+        ax.errorbar(i + 0.25, v.mean(), yerr=v.std(), fmt="s", ms=5, color="C0", capsize=3, zorder=2)
+    ax.set_xticks(range(len(values)), list(values), rotation=30, ha="right")
+    if logy:
+        ax.set_yscale("log")
+    ax.set(ylabel=ylabel)
+    return ax
+
+
+def step_losses(curves: dict, ax=None, ylabel="minibatch loss", logy: bool = False):
+    """Per labelled setting, one thin line per run: ``curves[label]`` has shape
+    ``(runs, steps)`` (step 1 first); all runs of a label share a colour."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for i, (label, runs) in enumerate(curves.items()):
+        runs = np.atleast_2d(np.asarray(runs, dtype=float))
+        steps = np.arange(1, runs.shape[1] + 1)
+        for j, run in enumerate(runs):
+            ax.plot(steps, run, color=f"C{i}", lw=0.9, alpha=0.8, label=label if j == 0 else None)
+    if logy:
+        ax.set_yscale("log")
+    ax.set(xlabel="step", ylabel=ylabel)
+    if curves:
+        ax.legend(fontsize=8)
+    return ax

@@ -36,7 +36,7 @@ from .sgd_theory import satisfies_robbins_monro
 
 __all__ = ["Schedule", "ConstantLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "CosineAnnealingWarmRestarts", "LinearLR", "PolynomialLR", "SequentialLR",
-           "InverseSqrtLR", "InverseTimeLR", "ReduceLROnPlateau", "set_lr"]
+           "InverseSqrtLR", "InverseTimeLR", "ReduceLROnPlateau", "set_lr", "FAMILIES", "by_name"]
 
 
 def _real(name, value, *, low=None, low_open=False, high=None, high_open=False):
@@ -427,3 +427,72 @@ class ReduceLROnPlateau:
     def __repr__(self):
         return (f"ReduceLROnPlateau({self.base_lr!r}, mode={self.mode!r}, factor={self.factor!r}, "
                 f"patience={self.patience!r}, lr={self.lr!r})")
+
+
+# --------------------------------------------------------------------------- families by name
+#: The schedule families :func:`by_name` builds (the explorer of chapter 10 offers them all).
+FAMILIES = ("constant", "step", "exponential", "1/t", "1/√t", "inverse sqrt", "cosine",
+            "cosine restarts", "polynomial")
+
+
+def by_name(name, base_lr, total_steps, warmup=0, end_factor=0.01) -> Schedule:
+    r"""A schedule of family ``name`` over ``total_steps`` steps :math:`T`, tuned so
+    that families can be compared: each decays from :math:`\eta_0` to
+    :math:`\eta_T \approx` ``end_factor`` :math:`\cdot\,\eta_0`.
+
+    =================  ===================================================================
+    ``"constant"``     :math:`\eta_0` (``end_factor`` unused)
+    ``"step"``         :class:`MultiStepLR`, milestones at :math:`T/2` and :math:`3T/4`,
+                       ``gamma`` :math:`= \sqrt{r}`, so :math:`\eta_T = r\eta_0`
+    ``"exponential"``  :class:`ExponentialLR` with ``gamma`` :math:`= r^{1/T}`
+    ``"1/t"``          :class:`InverseTimeLR`, power 1, :math:`t_0 = rT/(1-r)`
+    ``"1/√t"``         :class:`InverseTimeLR`, power 1/2, :math:`t_0 = r^2T/(1-r^2)`
+    ``"inverse sqrt"`` :class:`InverseSqrtLR` with ``warmup_steps = max(warmup, 1)``; its end
+                       rate :math:`\eta_0\sqrt{\text{warmup}/T}` is set by the warm-up, not by
+                       ``end_factor``, and it has its own warm-up (no extra one is added)
+    ``"cosine"``       :class:`CosineAnnealingLR`, ``eta_min`` :math:`= r\eta_0`
+    ``"cosine restarts"`` :class:`CosineAnnealingWarmRestarts`, ``T_mult=2`` and
+                       :math:`T_0 = \lceil T/7\rceil` (cycles of :math:`T/7, 2T/7, 4T/7`),
+                       ``eta_min`` :math:`= r\eta_0`
+    ``"polynomial"``   :class:`PolynomialLR`, power 2, down to 0 (``end_factor`` unused)
+    =================  ===================================================================
+
+    with :math:`r` = ``end_factor``. With ``warmup`` :math:`= w > 0` (families other than
+    "inverse sqrt") the rate first rises linearly, :class:`LinearLR` from :math:`\eta_0/w`
+    to :math:`\eta_0` over :math:`w` steps, and the family runs over the remaining
+    :math:`T - w` steps (:class:`SequentialLR`).
+    """
+    if name not in FAMILIES:
+        raise ValueError(f"name must be one of {FAMILIES}, got {name!r}")
+    total = _int("total_steps", total_steps, low=2)
+    w = _int("warmup", warmup, low=0)
+    if w >= total:
+        raise ValueError(f"warmup must be < total_steps = {total}, got {w!r}")
+    r = _real("end_factor", end_factor, low=0.0, low_open=True, high=1.0, high_open=True)
+    base = _real("base_lr", base_lr, low=0.0, low_open=True)
+    if name == "inverse sqrt":
+        return InverseSqrtLR(base, warmup_steps=max(w, 1))
+    T = total - w                                          # the decay's own length
+
+    def decay():
+        if name == "constant":
+            return ConstantLR(base, factor=1.0, total_iters=0)
+        if name == "step":
+            return MultiStepLR(base, milestones=sorted({max(T // 2, 1), max(3 * T // 4, 2)}),
+                               gamma=math.sqrt(r))
+        if name == "exponential":
+            return ExponentialLR(base, gamma=r ** (1 / T))
+        if name == "1/t":
+            return InverseTimeLR(base, t0=r * T / (1 - r), power=1.0)
+        if name == "1/√t":
+            return InverseTimeLR(base, t0=r**2 * T / (1 - r**2), power=0.5)
+        if name == "cosine":
+            return CosineAnnealingLR(base, T_max=T, eta_min=r * base)
+        if name == "cosine restarts":
+            return CosineAnnealingWarmRestarts(base, T_0=math.ceil(T / 7), T_mult=2, eta_min=r * base)
+        return PolynomialLR(base, total_iters=T, power=2.0)
+
+    if w == 0:
+        return decay()
+    warm = LinearLR(base, start_factor=1 / w, end_factor=1.0, total_iters=w)
+    return SequentialLR([warm, decay()], milestones=[w])

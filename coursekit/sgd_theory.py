@@ -318,3 +318,44 @@ def stationary_variance(h: float, targets) -> float:
         raise ValueError(f"h must be in (0, 2), got {h!r}")
     c = np.asarray(targets, dtype=float)
     return float(h * np.var(c) / (2 - h))
+
+
+def sgd_iterates(problem: FiniteSum, x0, rates, batch_size: int = 1, runs: int = 1,
+                 replace: bool = True, seed=0) -> np.ndarray:
+    r"""Only the iterates of :func:`sgd_runs`: the same minibatches and steps
+    :math:`x_{k+1} = x_k - \alpha_k g_k` for the same ``seed`` (equal to rounding),
+    without the averaged iterate and its statistics, and several times faster (for
+    explorers that redraw on every slider move). Returns shape ``(runs, K + 1, d)``;
+    a diverging run holds inf or nan from where it overflowed."""
+    rates = np.asarray(rates, dtype=float)
+    if rates.ndim != 1 or rates.size == 0 or np.any(rates < 0) or not np.all(np.isfinite(rates)):
+        raise ValueError(f"rates must be a non-empty 1-D array of numbers >= 0, got {rates!r}")
+    if int(runs) != runs or runs < 1:
+        raise ValueError(f"runs must be a positive integer, got {runs!r}")
+    _check_batch(problem.n, batch_size, replace)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    A, b = problem.A, problem.b
+    x = np.array(np.broadcast_to(problem._check(x0), (runs, problem.dim)))
+    paths = np.empty((rates.size + 1, runs, problem.dim))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, alpha in enumerate(rates):
+            paths[k] = x
+            idx = sample_indices(rng, problem.n, batch_size, runs, replace)    # I_k, one per run
+            a_batch = A[idx]                                                   # (runs, B, d)
+            r = np.einsum("rbd,rd->rb", a_batch, x) - b[idx]                   # a_i^T x_k - b_i
+            g = np.einsum("rb,rbd->rd", r, a_batch) / batch_size              # g_k
+            x = x - alpha * g                                                  # x_{k+1} = x_k − α_k g_k
+    paths[-1] = x
+    return paths.transpose(1, 0, 2)
+
+
+def values(problem: FiniteSum, x) -> np.ndarray:
+    r""":math:`F` at many points ``x`` (shape ``(..., d)``) at once, from the quadratic form
+    :math:`F(x) = \tfrac12 x^\top H x - c^\top x + \tfrac{1}{2n}\lVert b\rVert^2` with
+    :math:`H = A^\top A/n`, :math:`c = A^\top b/n`: equal to :meth:`FiniteSum.value` up to
+    rounding, without forming the :math:`n` residuals of every point. Non-finite points
+    give inf or nan."""
+    x = problem._check(x)
+    c = problem.A.T @ problem.b / problem.n
+    with np.errstate(over="ignore", invalid="ignore"):
+        return 0.5 * np.sum((x @ problem.hessian) * x, axis=-1) - x @ c + problem.b @ problem.b / (2 * problem.n)
