@@ -168,8 +168,19 @@ def learning_rate_schedules():
     return explorer, moves
 
 
+def adaptive_methods():
+    # Lesson 08: optimizer, eta, kappa and the turn; contours are redrawn only when the bowl changes.
+    explorer = widgets.adaptive_explorer()
+    c = explorer.controls
+    moves = ([dict(method=m, lr=lr, kappa=100, turn=0.0) for m in c["method"].options
+              for lr in (1e-3, 0.1, 10 ** 0.5)]
+             + [dict(method="AdaGrad", lr=0.1, kappa=k, turn=t) for k in c["kappa"].options
+                for t in (0.0, 45.0)])
+    return explorer, moves
+
+
 EXPLORERS = {f.__name__: f for f in (gradient_descent, backpropagation, universal_approximation, maximum_likelihood,
-                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum, learning_rate_schedules)}
+                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum, learning_rate_schedules, adaptive_methods)}
 
 
 def main(names):

@@ -542,3 +542,54 @@ def step_losses(curves: dict, ax=None, ylabel="minibatch loss", logy: bool = Fal
     if curves:
         ax.legend(fontsize=8)
     return ax
+
+
+# --- adaptive step sizes (lesson 08) ---------------------------------------------
+def rate_sweep(lrs, finals: dict, ax=None, ylabel="final loss gap", best: dict | None = None):
+    """Tuning curves: ``finals[label]`` is the final loss (gap) of each rate in
+    ``lrs``, ``inf`` where that run diverged (not drawn); ``best[label]`` is the
+    index of the tuned rate, marked with a dot."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    lrs = np.asarray(lrs, dtype=float)
+    for i, (label, final) in enumerate(finals.items()):
+        final = np.asarray(final, dtype=float)
+        ok = np.isfinite(final)
+        ax.loglog(lrs[ok], final[ok], ".-", color=f"C{i}", label=label)
+        if best is not None and label in best:
+            ax.loglog(lrs[best[label]], final[best[label]], "o", ms=8, color=f"C{i}",
+                      mfc="none")
+    ax.set(xlabel=r"learning rate $\eta$", ylabel=ylabel)
+    if finals:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def feature_errors(frequencies, errors: dict, ax=None,
+                   ylabel=r"$|\theta_j - \theta^\star_j|$"):
+    """Per-feature errors (``label -> array``) against how often each feature is non-zero."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    for label, err in errors.items():
+        ax.loglog(frequencies, np.maximum(np.asarray(err, dtype=float), 1e-6), "o-", ms=4,
+                  label=label)
+    ax.set(xlabel="fraction of examples where feature $j$ is non-zero", ylabel=ylabel)
+    ax.invert_xaxis()
+    if errors:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def effective_rate_curves(rates, ax=None, reference=None, labels=None):
+    r"""Per-coordinate effective rates ``rates[t-1, j]`` against step ``t`` (log-log),
+    one line per coordinate; ``reference[j]`` (e.g. diagonal Newton's
+    :math:`1/H_{jj}`) as a dashed line in the same colour."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    rates = np.atleast_2d(np.asarray(rates, dtype=float))
+    t = np.arange(1, rates.shape[0] + 1)
+    for j in range(rates.shape[1]):
+        label = labels[j] if labels is not None else f"coordinate {j + 1}"
+        ax.loglog(t, rates[:, j], color=f"C{j}", label=label)
+        if reference is not None:
+            ax.axhline(reference[j], color=f"C{j}", ls="--", lw=1)
+    ax.set(xlabel="step $t$", ylabel="effective rate")
+    ax.legend(fontsize=8)
+    return ax

@@ -1038,3 +1038,80 @@ def schedule_explorer(train, val, x0=None, steps: int = 300, batch_size: int = 4
                 "diverged_at": diverged, "constant": constant[lr]}
 
     return Explorer(fig, draw, controls)
+
+
+# --- adaptive step sizes (lesson 08) ---------------------------------------------
+def adaptive_explorer(kappas=(1, 10, 100, 1000), theta0=(-1.0, 0.6), steps: int = 200,
+                      extent=(-1.3, 1.3, -0.8, 0.8)) -> Explorer:
+    """SGD, momentum, AdaGrad, RMSProp or Adam (PyTorch's defaults apart from η;
+    momentum 0.9) on the bowl ``J = ½ θᵀHθ`` with eigenvalues 1 and κ, its axes
+    along the coordinates or turned by 45°. Controls: optimizer, η, κ, turn.
+    Left: the path over the contours; right: each coordinate's effective rate
+    (:func:`coursekit.adaptive.effective_rates`) and diagonal Newton's 1/H_jj.
+    ``update`` returns ``{"trajectory", "rates", "landscape"}``."""
+    from . import adaptive, optim, plots
+    from .landscapes import Quadratic, run
+
+    makers = {"SGD": (optim.SGD, {}), "momentum": (optim.SGD, {"momentum": 0.9}),
+              "AdaGrad": (optim.Adagrad, {}), "RMSProp": (optim.RMSprop, {}),
+              "Adam": (optim.Adam, {})}
+    turns = {"along the axes": 0.0, "turned 45°": 45.0}
+    bowls = {(k, a): Quadratic.with_condition_number(k, angle=np.deg2rad(a))
+             for k in kappas for a in turns.values()}
+    x0, x1, y0, y1 = extent
+    a, b = np.meshgrid(np.linspace(x0, x1, 100), np.linspace(y0, y1, 100))
+    grid = np.stack([a, b], axis=-1)
+    surfaces = {key: q.value(grid) for key, q in bowls.items()}     # contours computed once
+    controls = {
+        "method": W.Dropdown(options=list(adaptive.METHODS), value="AdaGrad",
+                             description="optimizer"),
+        "lr": W.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.25,
+                               description="η (rate)"),
+        "kappa": W.SelectionSlider(options=list(kappas), value=kappas[len(kappas) // 2],
+                                   description="κ (scaling)"),
+        "turn": W.Dropdown(options=list(turns.items()), value=0.0, description="axes"),
+    }
+    fig, (ax_path, ax_rate) = plt.subplots(1, 2, figsize=(11, 4))
+    (path_line,) = ax_path.plot([], [], "r.-", ms=3, lw=1)
+    ax_path.plot(0.0, 0.0, "k*", ms=10)
+    ax_path.set(xlim=(x0, x1), ylim=(y0, y1), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$")
+    title = ax_path.set_title("", fontsize=10)
+    rate_lines = [ax_rate.loglog([], [], color=f"C{j}", label=f"coordinate {j + 1}")[0]
+                  for j in range(2)]
+    ref_lines = [ax_rate.axhline(1.0, color=f"C{j}", ls="--", lw=1,
+                                 label=rf"$1/H_{{{j + 1}{j + 1}}}$") for j in range(2)]
+    ax_rate.set(xlabel="step $t$", ylabel="effective rate", xlim=(1, steps))
+    ax_rate.legend(fontsize=8, loc="lower left")
+    rate_title = ax_rate.set_title("", fontsize=10)
+    state = {"key": None, "contours": None}
+    adaptive.effective_rates(np.ones((2, 2)), "RMSProp", 1.0)     # import scipy.signal now, not on a move
+
+    def draw(fig, method, lr, kappa, turn):
+        q = bowls[kappa, turn]
+        if state["key"] != (kappa, turn):                 # redraw the contours only when the bowl changes
+            if state["contours"] is not None:
+                state["contours"].remove()
+            z = surfaces[kappa, turn]
+            state["contours"] = ax_path.contour(a, b, z, levels=np.geomspace(1e-3, z.max(), 20),
+                                                cmap="viridis", linewidths=0.7)
+            state["key"] = (kappa, turn)
+        cls, hyper = makers[method]
+        traj = run(cls, q, theta0, steps, lr=lr, **hyper)
+        path_line.set_data(*plots.visible_part(traj, extent).T)
+        title.set_text(f"{method}, η = {lr:.3g}, κ = {kappa}: {traj.reason}, "
+                       f"J = {traj.losses[-1]:.2g}")
+        if traj.steps > 0:
+            rates = adaptive.effective_rates(q.grad(traj.path[:-1]), method, lr)
+        else:
+            rates = np.empty((0, 2))
+        t = np.arange(1, len(rates) + 1)
+        for j in range(2):
+            rate_lines[j].set_data(t, rates[:, j])
+            ref_lines[j].set_ydata([1 / q.A[j, j]] * 2)
+        values = np.concatenate([rates.ravel(), 1 / np.diag(q.A)])
+        values = values[np.isfinite(values) & (values > 0)]
+        ax_rate.set_ylim(values.min() / 3, values.max() * 3)
+        rate_title.set_text("per-coordinate rates; dashed: diagonal Newton")
+        return {"trajectory": traj, "rates": rates, "landscape": q}
+
+    return Explorer(fig, draw, controls)

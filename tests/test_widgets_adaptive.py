@@ -1,0 +1,60 @@
+"""The adaptive-methods explorer: its slider corners, checked against coursekit.adaptive and optim."""
+
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from coursekit import adaptive, optim, widgets
+from coursekit.landscapes import run
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return widgets.adaptive_explorer(steps=60)
+
+
+def _corners(explorer):
+    c = explorer.controls
+    lr = c["lr"]
+    lrs = (10.0**lr.min, lr.value, 10.0**lr.max)
+    kappas = (c["kappa"].options[0], c["kappa"].options[-1])
+    turns = [value for _, value in c["turn"].options]
+    return itertools.product(c["method"].options, lrs, kappas, turns)
+
+
+def test_update_over_the_control_ranges(explorer):
+    ax_path, ax_rate = explorer.fig.axes
+    for method, lr, kappa, turn in _corners(explorer):
+        out = explorer.update(method=method, lr=lr, kappa=kappa, turn=turn)
+        traj, rates, q = out["trajectory"], out["rates"], out["landscape"]
+        assert np.isclose(q.condition_number, kappa)
+        assert rates.shape == (traj.steps, 2) and np.all(np.isfinite(rates))
+        if traj.steps:
+            np.testing.assert_allclose(
+                rates,
+                adaptive.effective_rates(q.grad(traj.path[:-1]), method, lr),
+            )
+        if not traj.diverged:
+            assert traj.steps == 60
+        line = ax_rate.get_lines()[0]
+        np.testing.assert_allclose(line.get_ydata(), rates[:, 0])
+        assert np.all(np.isfinite(ax_path.get_lines()[0].get_xydata()))
+
+
+def test_adagrad_path_is_the_optimizers(explorer):
+    out = explorer.update(method="AdaGrad", lr=0.1, kappa=100, turn=0.0)
+    ref = run(optim.Adagrad, out["landscape"], [-1.0, 0.6], 60, lr=0.1)
+    np.testing.assert_allclose(out["trajectory"].path, ref.path)
+
+
+def test_sgd_diverges_past_two_over_kappa(explorer):
+    out = explorer.update(method="SGD", lr=10**0.5, kappa=1000, turn=0.0)
+    assert out["trajectory"].diverged
+    assert "diverged" in explorer.fig.axes[0].get_title()
+    ok = explorer.update(method="SGD", lr=1e-3, kappa=1000, turn=0.0)
+    assert not ok["trajectory"].diverged
