@@ -175,7 +175,8 @@ class CosineAnnealingLR(Schedule):
     .. math:: \eta_t = \eta_{\min} + (\eta_0 - \eta_{\min})\,\frac{1 + \cos(\pi t / T_{\max})}{2},
               \qquad 0 \le t \le T_{\max}.
 
-    (One set of notes drops the "1 +"; without it the rate would go negative.)
+    (A common misstatement drops the "1 +": that rate starts at :math:`\eta_0/2` and is
+    negative for :math:`t > T_{\max}/2`, an ascent.)
 
     **Past** ``T_max``: torch's recursive form keeps following the cosine, so
     its rate climbs back to :math:`\eta_0` at :math:`2T_{\max}` (period
