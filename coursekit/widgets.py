@@ -261,12 +261,13 @@ class Explorer:
         for i, (n, d) in enumerate(zip(names, descr)):
             cid = f"{uid}-{i}"
             inputs.append(
+                '<span style="display:inline-block;white-space:nowrap;margin-right:1.5em">'
                 f'<label for="{cid}" style="margin-right:0.4em">{esc(d)}</label>'
                 f'<input type="range" id="{cid}" min="0" max="{len(grid[n]) - 1}" step="1" '
                 f'value="{start[i]}" aria-valuetext="{esc(labels[i][start[i]])}" '
-                f'style="vertical-align:middle;width:14em">'
-                f'<output for="{cid}" style="margin:0 1.5em 0 0.4em;'
-                f'font-family:monospace">{esc(labels[i][start[i]])}</output>')
+                f'style="vertical-align:middle;width:11em">'
+                f'<output for="{cid}" style="margin-left:0.4em;'
+                f'font-family:monospace">{esc(labels[i][start[i]])}</output></span>')
         fixed = [f"{self.controls[n].description or n} = {control_label(self.controls[n], w.value)}"
                  for n, w in self.controls.items() if n not in grid]
         note = (f"Precomputed for {len(frames)} settings"
