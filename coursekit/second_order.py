@@ -125,17 +125,17 @@ class LBFGS(Optimizer):
 
     With :math:`s_k = \theta_{k+1}-\theta_k`, :math:`y_k = g_{k+1}-g_k` and
     :math:`\rho_k = 1/y_k^\top s_k`, the two-loop recursion (:func:`two_loop`)
-    computes :math:`d = -C g` without forming :math:`C`, the BFGS approximation
+    computes :math:`\Delta = -C g` without forming :math:`C`, the BFGS approximation
     of the inverse Hessian :math:`H^{-1}` built from :math:`C_0 = \gamma I`:
 
     .. math::
         q &\leftarrow g; \quad \text{for } k = \text{newest} \dots \text{oldest}:\ a_k \leftarrow \rho_k s_k^\top q,\ q \leftarrow q - a_k y_k \\
         q &\leftarrow \gamma q, \quad \gamma = s^\top y / y^\top y \text{ (newest pair)} \\
         &\text{for } k = \text{oldest} \dots \text{newest}:\ b \leftarrow \rho_k y_k^\top q,\ q \leftarrow q + (a_k - b) s_k \\
-        d &= -q
+        \Delta &= -q
 
     and a strong-Wolfe line search (:func:`strong_wolfe`) picks the step along
-    :math:`d`. torch's argument names; unlike torch, the default
+    :math:`\Delta`. torch's argument names; unlike torch, the default
     ``line_search_fn`` is ``"strong_wolfe"`` (``None`` takes fixed steps of
     ``lr``, as torch does by default). A pair is skipped when
     :math:`y^\top s \le \epsilon_{\text{mach}} |g^\top s|`, which keeps :math:`C`
@@ -513,17 +513,17 @@ def newton_direction(H, g, *, modify=False, min_curvature=1e-8):
 
     With ``modify=True`` an :math:`H` that is not positive definite (smallest
     eigenvalue below ``min_curvature``) is first shifted to
-    :math:`H + \tau I`, :math:`\tau = \text{min\_curvature} - \lambda_{\min}(H)`,
-    so that :math:`\Delta` is a descent direction. Returns ``(direction, tau)``.
+    :math:`H + \nu I`, :math:`\nu = \text{min\_curvature} - \lambda_{\min}(H)`,
+    so that :math:`\Delta` is a descent direction. Returns ``(direction, nu)``.
     """
     H = np.asarray(H, dtype=float)
-    tau = 0.0
+    nu = 0.0
     if modify:
         lam_min = float(np.linalg.eigvalsh(H)[0])
         if lam_min < min_curvature:
-            tau = min_curvature - lam_min
-            H = H + tau * np.eye(len(H))
-    return -np.linalg.solve(H, g), tau  # Delta = -(H + tau I)^{-1} grad J
+            nu = min_curvature - lam_min
+            H = H + nu * np.eye(len(H))
+    return -np.linalg.solve(H, g), nu  # Delta = -(H + nu I)^{-1} grad J
 
 
 def damped_newton(

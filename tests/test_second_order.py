@@ -104,11 +104,11 @@ def test_backtracking_returns_the_first_halving_that_satisfies_armijo():
 def test_newton_direction_shift_makes_a_descent_direction():
     H = np.diag([2.0, -1.0])
     g = np.array([1.0, 1.0])
-    d, tau = so.newton_direction(H, g)
+    d, nu = so.newton_direction(H, g)
     np.testing.assert_allclose(d, [-0.5, 1.0])  # uphill in the second
-    assert g @ d > 0 and tau == 0
-    d, tau = so.newton_direction(H, g, modify=True, min_curvature=0.5)
-    assert tau == pytest.approx(1.5) and g @ d < 0
+    assert g @ d > 0 and nu == 0
+    d, nu = so.newton_direction(H, g, modify=True, min_curvature=0.5)
+    assert nu == pytest.approx(1.5) and g @ d < 0
     np.testing.assert_allclose(d, -np.linalg.solve(H + 1.5 * np.eye(2), g))
 
 
