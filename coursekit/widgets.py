@@ -768,6 +768,7 @@ def backprop_explorer(
     lr: float = 0.5,
     steps: int = 60,
     seed: int = 0,
+    static=None,
 ) -> Explorer:
     """Depth, activation and initial weight scale of an MLP with ``width`` units
     per hidden layer, trained by full-batch gradient descent (binary
@@ -775,7 +776,8 @@ def backprop_explorer(
     backward pass of :mod:`coursekit.manual_backprop`). Left: the per-layer
     gradient norms at initialisation (log scale); right: the loss curve, or
     "diverged". Runs are cached. ``update`` returns ``{"run", "norms", "loss",
-    "diverged"}``."""
+    "diverged"}``. In the HTML book the kernel-free figure is precomputed
+    over depth x activation (``static``) at the initial scale 1."""
     from . import manual_backprop, plots
 
     X = np.asarray(X, dtype=float)
@@ -874,7 +876,10 @@ def backprop_explorer(
             "diverged": run.diverged,
         }
 
-    return Explorer(fig, draw, controls)
+    if static is None:
+        acts = list(manual_backprop.ACTIVATIONS)
+        static = {"depth": depths, "activation": acts}
+    return Explorer(fig, draw, controls, static=static)
 
 
 # --- chapter 07: momentum -------------------------------------------------------

@@ -72,3 +72,11 @@ def test_bad_input_raises():
         widgets.backprop_explorer(X[:, 0], y)
     with pytest.raises(ValueError, match="depths"):
         widgets.backprop_explorer(X, y, depths=(0, 2))
+
+
+def test_static_grid_is_depth_by_activation(explorer):
+    e, _ = explorer
+    assert e.static_grid() == {
+        "depth": list(DEPTHS),
+        "activation": list(manual_backprop.ACTIVATIONS),
+    }
