@@ -179,8 +179,19 @@ def adaptive_methods():
     return explorer, moves
 
 
+def capacity():
+    # The lesson's setting: a pool of 160 points, 100 for validation, 1000 for testing.
+    explorer = widgets.capacity_explorer(*data.curve_fitting(160, seed=0), data.curve_fitting(100, seed=1),
+                                         data.curve_fitting(1000, seed=2), noise=0.3)
+    c = explorer.controls
+    moves = ([dict(degree=k, ridge=0.0, n=20) for k in range(0, 16, 3)]
+             + [dict(degree=9, ridge=r, n=n) for r in c["ridge"].options for n in c["n"].options])
+    return explorer, moves
+
+
 EXPLORERS = {f.__name__: f for f in (gradient_descent, backpropagation, universal_approximation, maximum_likelihood,
-                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum, learning_rate_schedules, adaptive_methods)}
+                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum, learning_rate_schedules, adaptive_methods,
+                                     capacity)}
 
 
 def main(names):

@@ -286,3 +286,28 @@ def add_label_noise(y, noise: float, seed=0):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     y = np.asarray(y, dtype=float)
     return y + noise * _rng(seed).standard_normal(y.shape)
+
+
+# --- capacity and regularization: 1-D curve fitting ------------------------------
+def curve_target(x):
+    r"""The smooth target of the curve-fitting examples,
+    :math:`f(x) = \sin(\pi x) + x^2/2` on [-1, 1] (neither odd nor even, so
+    every polynomial degree can matter)."""
+    x = np.asarray(x, dtype=float)
+    return np.sin(np.pi * x) + 0.5 * x**2
+
+
+def curve_fitting(n: int, noise: float = 0.3, seed=0):
+    r"""``n`` points :math:`y = f(x) + \varepsilon` with :math:`f` =
+    :func:`curve_target`, :math:`x` uniform on [-1, 1] and
+    :math:`\varepsilon\sim\mathcal N(0, \text{noise}^2)`. Seeded; the first
+    ``m`` points of a larger ``n`` are the same points, so training sets of
+    growing size are nested. Returns ``(x, y)``, both of shape ``(n,)``."""
+    n = _check_count("n", n)
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    from scipy.special import ndtri  # the inverse of the normal CDF
+
+    u = _rng(seed).random((n, 2))  # one row per point: nested in n
+    x, eps = 2.0 * u[:, 0] - 1.0, ndtri(u[:, 1])  # uniform, N(0, 1)
+    return x, curve_target(x) + noise * eps

@@ -593,3 +593,46 @@ def effective_rate_curves(rates, ax=None, reference=None, labels=None):
     ax.set(xlabel="step $t$", ylabel="effective rate")
     ax.legend(fontsize=8)
     return ax
+
+
+# --- capacity and regularization -------------------------------------------
+def curve_fit(x, y, grid, target, fits: dict, ax=None, ylim=(-2.0, 2.5)):
+    """Training points ``(x, y)``, the true function ``target`` (values on
+    ``grid``, grey) and each fitted curve in ``fits`` (label -> values on
+    ``grid``); the y-axis is clipped to ``ylim``, so a wild fit stays
+    readable."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    ax.plot(grid, target, color="k", lw=2.5, alpha=0.3, label="true $f$")
+    for label, values in fits.items():
+        ax.plot(grid, values, lw=1.5, label=label)
+    ax.plot(x, y, "o", ms=4, color="k", label="training data")
+    ax.set(xlabel="$x$", ylabel="$y$", ylim=ylim)
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
+
+
+def capacity_curves(
+    capacities,
+    train,
+    errors: dict,
+    ax=None,
+    mark=None,
+    xlabel="polynomial degree $k$",
+    ylabel="mean squared error",
+    floor=None,
+):
+    """Training error (solid, black) and each error in ``errors`` (label ->
+    values over ``capacities``) against the capacity, on a log error axis;
+    ``mark`` (a capacity) is a dotted vertical line, ``floor`` (the noise
+    variance) a dashed horizontal one."""
+    ax = _axes(ax, figsize=(5, 3.5))
+    ax.plot(capacities, train, "o-", ms=3, color="k", lw=1.3, label="training")
+    for label, values in errors.items():
+        ax.plot(capacities, values, "o-", ms=3, lw=1.3, label=label)
+    if floor is not None:
+        ax.axhline(floor, color="0.5", ls="--", lw=1, label="noise variance")
+    if mark is not None:
+        ax.axvline(mark, color="C3", ls=":", lw=1.2)
+    ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log")
+    ax.legend(fontsize=8)
+    return ax
