@@ -227,6 +227,10 @@ def main():
     ap.add_argument("notebooks", nargs="*")
     ap.add_argument("--presses", type=int, default=6)
     ap.add_argument(
+        "--pythonpath",
+        help="prepended to the kernels' PYTHONPATH (compare versions)",
+    )
+    ap.add_argument(
         "--myst",
         action="store_true",
         help="also scan the markdown cells for raw MyST",
@@ -241,6 +245,10 @@ def main():
     shutil.copytree(ROOT / "book", scratch / "book")
     paths = [scratch / "lessons" / p.name for p in paths]
     port, token = free_port(), secrets.token_hex(16)
+    if args.pythonpath:
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [args.pythonpath, os.environ.get("PYTHONPATH")])
+        )
     lab = start_lab(port, token, scratch)
     drv = browser()
     rows = []
