@@ -417,7 +417,7 @@ class Adagrad(Optimizer):
 
 
 class RMSprop(Optimizer):
-    r"""RMSProp (Hinton, 2012): divide by a running root-mean-square of the gradients.
+    r"""RMSProp (Tieleman & Hinton, 2012): divide by a running root-mean-square of the gradients.
 
     torch calls the smoothing constant ``alpha`` (:math:`\rho` below; the
     lectures' :math:`\beta`), and the rate ``lr`` (:math:`\alpha`).
@@ -430,9 +430,10 @@ class RMSprop(Optimizer):
         b &\leftarrow \beta b + g / d, \quad \theta \leftarrow \theta - \alpha b \quad\text{(momentum } \beta > 0) \\
         \theta &\leftarrow \theta - \alpha g / d \quad\text{(otherwise)}
 
-    **Epsilon sits outside the root** (torch); the lecture notes write
-    :math:`\sqrt{r + \varepsilon}`. ``centered`` divides by an estimate of the
-    standard deviation instead of the root mean square. :math:`r_0 = \bar g_0 = b_0 = 0`.
+    **Epsilon sits outside the root** (torch); Graves (2013), who introduced
+    the centered form, writes :math:`\sqrt{r - \bar g^2 + \varepsilon}`.
+    ``centered`` divides by an estimate of the standard deviation instead of
+    the root mean square. :math:`r_0 = \bar g_0 = b_0 = 0`.
 
     Example::
 
