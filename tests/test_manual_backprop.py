@@ -180,3 +180,16 @@ def test_bad_input_raises():
         mb.mlp_backward(params, A, H, np.ones(3))
     with pytest.raises(ValueError, match="lr"):
         mb.train_mlp([2, 2, 1], X[:, :2], y[:, 0], lr=0)
+
+
+def test_relu_kink_convention_matches_torch():
+    # ReLU'(0): the lesson says PyTorch, coursekit's Tensor and this module
+    # all use 0 there
+    torch = pytest.importorskip("torch")
+    x = torch.zeros(3, dtype=torch.float64, requires_grad=True)
+    torch.relu(x).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+    assert mb.activation_derivative("relu", np.zeros(3)).tolist() == [0.0] * 3
+    t = Tensor(np.zeros(3), requires_grad=True)
+    t.relu().backward(np.ones(3))
+    assert t.grad.tolist() == [0.0] * 3
