@@ -138,10 +138,15 @@ class LBFGS(Optimizer):
     :math:`\Delta`. torch's argument names; unlike torch, the default
     ``line_search_fn`` is ``"strong_wolfe"`` (``None`` takes fixed steps of
     ``lr``, as torch does by default). A pair is skipped when
-    :math:`y^\top s \le \epsilon_{\text{mach}} |g^\top s|`, which keeps :math:`C`
-    positive definite. (L-BFGS-B uses this relative test; torch skips pairs with
-    :math:`y^\top s \le 10^{-10}`, an absolute test that near a minimum, where
-    steps are small, throws away every new pair and stalls the run.)
+    :math:`y^\top s \le \epsilon_{\text{mach}} |g^\top s|` (machine epsilon
+    times the slope along the step, :math:`g` the gradient at its start); the
+    pairs kept have :math:`y^\top s > 0`, which keeps :math:`C` positive
+    definite. This is L-BFGS-B's relative test (SciPy's ``L-BFGS-B``), not
+    torch's: torch skips a pair when :math:`y^\top s \le 10^{-10}`, an absolute
+    threshold that near a minimum, where steps are short, rejects the new
+    pairs, so that the run crawls on with stale curvature (see
+    ``tests/test_second_order.py``). With these two differences the iterates
+    are not torch's.
 
     ``step(closure)`` runs up to ``max_iter`` iterations, like torch. The
     closure re-evaluates the objective at the current parameters and returns
