@@ -92,10 +92,10 @@ def _coefficients(lam, lr, momentum, method):
 
 
 def recurrence_matrix(lam, lr, momentum, method="heavy_ball"):
-    r"""The matrix :math:`T` with :math:`(e_{k+1}, e_k) = T\,(e_k, e_{k-1})`, shape ``(..., 2, 2)``.
+    r"""The matrix :math:`M` with :math:`(e_{k+1}, e_k) = M\,(e_k, e_{k-1})`, shape ``(..., 2, 2)``.
 
-    Heavy ball: :math:`T = \begin{pmatrix}1+\mu-\eta\lambda & -\mu\\ 1 & 0\end{pmatrix}`;
-    Nesterov: :math:`T = \begin{pmatrix}(1-\eta\lambda)(1+\mu) & -(1-\eta\lambda)\mu\\ 1 & 0\end{pmatrix}`.
+    Heavy ball: :math:`M = \begin{pmatrix}1+\mu-\eta\lambda & -\mu\\ 1 & 0\end{pmatrix}`;
+    Nesterov: :math:`M = \begin{pmatrix}(1-\eta\lambda)(1+\mu) & -(1-\eta\lambda)\mu\\ 1 & 0\end{pmatrix}`.
     """
     a, c = np.broadcast_arrays(*_coefficients(lam, lr, momentum, method))
     T = np.zeros(a.shape + (2, 2))
@@ -181,7 +181,9 @@ def optimal_heavy_ball(lam_min, lam_max):
 
     At these values both extreme eigenvalues sit at a double root (critical
     damping) and every eigenvalue in between is under-damped with modulus
-    :math:`\sqrt\mu = \rho`."""
+    :math:`\sqrt\mu = \rho`; started from a zero buffer, the error obeys
+    :math:`\|e_k\| \le (2k+1)\rho^k\|e_0\|`. No pair gives a smaller spectral
+    radius at both ``lam_min`` and ``lam_max`` (Polyak, 1964)."""
     m, L = _bounds(lam_min, lam_max)
     sk = np.sqrt(L / m)
     rho = (sk - 1) / (sk + 1)

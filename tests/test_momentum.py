@@ -96,6 +96,24 @@ def test_optimal_parameters(kappa):
     assert mo.worst_rate(lams, lr, mu, "nesterov") <= q + 1e-12
 
 
+@pytest.mark.parametrize("kappa", [4.0, 100.0, 2500.0])
+def test_polyak_bound_and_optimality_over_random_pairs(kappa):
+    m, L = 1.0 / kappa, 1.0
+    lr, mu, rho = mo.optimal_heavy_ball(m, L)
+    # |e_k| <= (2k+1) rho^k |e_0| from a zero buffer (e_{-1} = e_0)
+    rng = np.random.default_rng(1)
+    lams = np.concatenate([[m, L], rng.uniform(m, L, 6)])
+    e0 = rng.normal(size=lams.size)
+    norms = mo.quadratic_errors(lams, e0, lr, mu, 400).norms
+    k = np.arange(norms.size)
+    assert np.all(norms <= (2 * k + 1) * rho**k * norms[0] * (1 + 1e-9))
+    # the proof's inequality: no pair beats rho at the two ends
+    pairs_lr = rng.uniform(0.01, 5.0, 20000) * lr
+    pairs_mu = rng.uniform(0.0, 0.999, 20000)
+    worst = mo.worst_rate([m, L], pairs_lr, pairs_mu)
+    assert worst.min() >= rho - 1e-9
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="method"):
         mo.rate(1.0, 0.1, 0.5, "adam")
