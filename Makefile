@@ -35,7 +35,10 @@ book: $(STAMP)
 # oversubscribed OpenBLAS threads spin and slow small matrix products badly.
 # A stalled kernel fails its cell after 300 s (nbval's default is 2000 s) and that cell,
 # and only a timed-out cell, is run once more (pytest-rerunfailures; see conftest.py).
+# ruff lints and checks the formatting of coursekit, tests, tools and the lessons first.
 test: $(STAMP)
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider \
 		--nbval-cell-timeout=300 --reruns 1 --only-rerun "Timeout of [0-9.]+ seconds exceeded" tests lessons
 

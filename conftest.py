@@ -5,6 +5,7 @@ timed out (a stalled kernel; never a failing assertion). nbval marks every cell
 after a timed-out one as "expected to fail", which would turn a real failure later
 in that notebook into an xfail; we switch that off, so every cell is judged as usual.
 """
+
 import pytest
 
 

@@ -17,6 +17,7 @@ timing says more about the neighbours than about the code. Two tools:
   (seen here: one corrected time 17 % under the undisturbed one).
   ``python benchmarks/_machine.py --check`` shows how well it works right now.
 """
+
 import pathlib
 import subprocess
 import sys
@@ -25,7 +26,7 @@ import time
 
 import numpy as np
 
-SLEEP = 0.002       # the probe's sleep, seconds (shorter costs the machine more CPU)
+SLEEP = 0.002  # the probe's sleep, seconds (shorter costs the machine more CPU)
 MIN_EXCESS = 0.002  # oversleeps shorter than this are ordinary scheduling noise
 
 
@@ -60,12 +61,11 @@ class Hiccups:
         self._file.close()
 
     def paused(self, windows) -> list[float]:
-        text = pathlib.Path(self._file.name).read_text()   # read once for all windows
+        text = pathlib.Path(self._file.name).read_text()  # read once for all windows
         rows = np.array([line.split() for line in text.splitlines() if line.count(" ") == 1], float)
         rows = rows.reshape(-1, 2)
-        start, end = rows[:, 0] + SLEEP, rows[:, 0] + SLEEP + rows[:, 1]   # each pause [start, end]
-        return [float(np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None).sum())
-                for t0, t1 in windows]
+        start, end = rows[:, 0] + SLEEP, rows[:, 0] + SLEEP + rows[:, 1]  # each pause [start, end]
+        return [float(np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None).sum()) for t0, t1 in windows]
 
 
 def _probe(path: str) -> None:
@@ -92,7 +92,7 @@ def check(repeat: int = 30) -> None:
             t0 = time.perf_counter()
             reference_ms()
             windows.append((t0, time.perf_counter()))
-        time.sleep(0.1)   # let the probe log a pause that ended with the last window
+        time.sleep(0.1)  # let the probe log a pause that ended with the last window
         paused = hiccups.paused(windows)
     raw = [1e3 * (t1 - t0) for t0, t1 in windows]
     corrected = [r - 1e3 * p for r, p in zip(raw, paused)]

@@ -11,6 +11,7 @@ median as measured. The "machine ms" column: about 16 ms on a quiet machine.
 
 Run: .venv/bin/python benchmarks/explorers.py [name ...]   (names: see EXPLORERS)
 """
+
 import itertools
 import statistics
 import sys
@@ -21,9 +22,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
+from _machine import Hiccups, reference_ms  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from _machine import Hiccups, reference_ms  # noqa: E402
 from coursekit import data, landscapes, nn, optim, train, widgets  # noqa: E402
 from coursekit import random_features as rf  # noqa: E402
 
@@ -44,56 +45,69 @@ def time_moves(explorer, moves, hiccups):
 
     update = [one(m, False) for m in moves]
     full = [one(m, True) for m in moves]
-    time.sleep(0.1)   # let the probe log a pause that ended with the last move
+    time.sleep(0.1)  # let the probe log a pause that ended with the last move
 
     def corrected_ms(windows):
         return [1e3 * (t1 - t0 - p) for (t0, t1), p in zip(windows, hiccups.paused(windows))]
 
-    return (statistics.median(corrected_ms(update)), statistics.median(corrected_ms(full)),
-            statistics.median(1e3 * (t1 - t0) for t0, t1 in full))
+    return (
+        statistics.median(corrected_ms(update)),
+        statistics.median(corrected_ms(full)),
+        statistics.median(1e3 * (t1 - t0) for t0, t1 in full),
+    )
 
 
 def gradient_descent():
     x, y = data.linear_regression(n=50, seed=0)
     J = landscapes.LeastSquares(data.design_matrix(x), y)
     explorer = widgets.gradient_descent_explorer(J, extent=(-5, 4, -5, 5), theta0=(2.5, -4.0))
-    moves = [dict(lr=lr, steps=k, start_x=2.5, start_y=-4.0)
-             for lr in (0.01, 0.1, 0.3, 0.33, 1.0) for k in (1, 100, 200)]
+    moves = [
+        dict(lr=lr, steps=k, start_x=2.5, start_y=-4.0) for lr in (0.01, 0.1, 0.3, 0.33, 1.0) for k in (1, 100, 200)
+    ]
     return explorer, moves
 
 
 def universal_approximation():
     explorer = widgets.universal_approximation_explorer()
-    moves = ([dict(target="sine", n=n, steepness=10.0) for n in range(1, 65, 4)]
-             + [dict(target="sine", n=8, steepness=s) for s in np.geomspace(1.1, 90, 12)]
-             + [dict(target=t, n=8, steepness=10.0) for t in ["sine", "kink", "wiggle", "square root"] * 3])
+    moves = (
+        [dict(target="sine", n=n, steepness=10.0) for n in range(1, 65, 4)]
+        + [dict(target="sine", n=8, steepness=s) for s in np.geomspace(1.1, 90, 12)]
+        + [dict(target=t, n=8, steepness=10.0) for t in ["sine", "kink", "wiggle", "square root"] * 3]
+    )
     return explorer, moves
 
 
 def maximum_likelihood():
     rng = np.random.default_rng(0)
-    explorer = widgets.maximum_likelihood_explorer(rng.normal(2.0, 1.5, 60),
-                                                   (rng.uniform(size=40) < 0.3).astype(float))
-    moves = ([dict(model="Gaussian", mu=v) for v in np.linspace(0, 4, 15)]
-             + [dict(model="Gaussian", sigma=v) for v in np.linspace(0.5, 3, 15)]
-             + [dict(model="Bernoulli", p=v) for v in np.linspace(0.05, 0.95, 15)]
-             + [dict(model=m) for m in ["Bernoulli", "Gaussian"] * 4])
+    explorer = widgets.maximum_likelihood_explorer(rng.normal(2.0, 1.5, 60), (rng.uniform(size=40) < 0.3).astype(float))
+    moves = (
+        [dict(model="Gaussian", mu=v) for v in np.linspace(0, 4, 15)]
+        + [dict(model="Gaussian", sigma=v) for v in np.linspace(0.5, 3, 15)]
+        + [dict(model="Bernoulli", p=v) for v in np.linspace(0.05, 0.95, 15)]
+        + [dict(model=m) for m in ["Bernoulli", "Gaussian"] * 4]
+    )
     return explorer, moves
 
 
 def sgd_convergence():
     x, y = data.linear_regression(n=50, seed=0)
     explorer = widgets.sgd_convergence_explorer(x, y)
-    moves = [dict(lr=lr, schedule=s, batch_size=b) for lr in (0.003, 0.03, 0.15)
-             for s in widgets.SGD_SCHEDULES for b in (1, 8, 50)]
+    moves = [
+        dict(lr=lr, schedule=s, batch_size=b)
+        for lr in (0.003, 0.03, 0.15)
+        for s in widgets.SGD_SCHEDULES
+        for b in (1, 8, 50)
+    ]
     return explorer, moves
 
 
 def adam_bias_correction():
     explorer = widgets.adam_bias_explorer(max_steps=2000)
     c = explorer.controls
-    moves = [dict(beta1=b1, beta2=b2, noise=s, steps=k) for b1, b2, s, k in
-             itertools.product(c["beta1"].options, c["beta2"].options, (0.0, 1.0, 5.0), (10, 1000, 2000))]
+    moves = [
+        dict(beta1=b1, beta2=b2, noise=s, steps=k)
+        for b1, b2, s, k in itertools.product(c["beta1"].options, c["beta2"].options, (0.0, 1.0, 5.0), (10, 1000, 2000))
+    ]
     return explorer, moves
 
 
@@ -103,9 +117,17 @@ def dropout():
     histories = {}
     for p, width in itertools.product((0.0, 0.5, 0.8), (64, 256)):
         model = nn.MLP([64, width, 10], dropout=p, rng=0)
-        histories[p, width] = train.fit(model, nn.cross_entropy, optim.Adam(model.parameters(), lr=3e-3),
-                                        d.X_train[:200], d.y_train[:200], epochs=3, batch_size=50,
-                                        val=(d.X_val, d.y_val), rng=1)
+        histories[p, width] = train.fit(
+            model,
+            nn.cross_entropy,
+            optim.Adam(model.parameters(), lr=3e-3),
+            d.X_train[:200],
+            d.y_train[:200],
+            epochs=3,
+            batch_size=50,
+            val=(d.X_val, d.y_val),
+            rng=1,
+        )
     explorer = widgets.dropout_explorer(histories)
     return explorer, [dict(p=p, width=w) for p, w in histories] * 3
 
@@ -116,17 +138,19 @@ def double_descent():
     widths = np.unique(np.r_[np.arange(10, 200, 10), np.arange(200, 401, 50), np.arange(500, 1001, 100)])
     sweep = rf.WidthSweep(feats, task.X_train, task.X_test, widths)
     explorer = widgets.double_descent_explorer(sweep, task.f_train, task.f_test)
-    moves = [dict(noise=s, ridge=r, n=n) for s in (0.0, 0.5, 1.0) for r in (0.0, 1e-3, 1e-1)
-             for n in (50, 100, 150)]
+    moves = [dict(noise=s, ridge=r, n=n) for s in (0.0, 0.5, 1.0) for r in (0.0, 1e-3, 1e-1) for n in (50, 100, 150)]
     return explorer, moves
 
 
 def second_order():
     explorer = widgets.second_order_explorer()
     c = explorer.controls
-    moves = [dict(method=meth, start_x=x, start_y=y, m=m)
-             for meth in c["method"].options for x, y in ((-1.2, 1.0), (-2.0, 3.0), (2.0, -1.0))
-             for m in (1, 10)]
+    moves = [
+        dict(method=meth, start_x=x, start_y=y, m=m)
+        for meth in c["method"].options
+        for x, y in ((-1.2, 1.0), (-2.0, 3.0), (2.0, -1.0))
+        for m in (1, 10)
+    ]
     return explorer, moves
 
 
@@ -135,8 +159,12 @@ def backpropagation():
     X, y = data.two_moons(64, noise=0.1, seed=0)
     explorer = widgets.backprop_explorer(X, y)
     c = explorer.controls
-    moves = [dict(depth=d, activation=a, scale=s) for d in c["depth"].options
-             for a in c["activation"].options for s in c["scale"].options]
+    moves = [
+        dict(depth=d, activation=a, scale=s)
+        for d in c["depth"].options
+        for a in c["activation"].options
+        for s in c["scale"].options
+    ]
     return explorer, moves
 
 
@@ -144,9 +172,11 @@ def momentum():
     # Lesson 07: kappa, eta and mu; contours are redrawn only when kappa moves.
     explorer = widgets.momentum_explorer()
     c = explorer.controls
-    moves = ([dict(kappa=100, lr=1.0, momentum=m) for m in np.linspace(0.0, 0.99, 12)]
-             + [dict(kappa=100, lr=lr, momentum=0.8) for lr in np.linspace(0.1, 4.0, 8)]
-             + [dict(kappa=k, lr=1.0, momentum=0.9) for k in c["kappa"].options])
+    moves = (
+        [dict(kappa=100, lr=1.0, momentum=m) for m in np.linspace(0.0, 0.99, 12)]
+        + [dict(kappa=100, lr=lr, momentum=0.8) for lr in np.linspace(0.1, 4.0, 8)]
+        + [dict(kappa=k, lr=1.0, momentum=0.9) for k in c["kappa"].options]
+    )
     return explorer, moves
 
 
@@ -161,10 +191,15 @@ def learning_rate_schedules():
     val_set = sgd_theory.FiniteSum(A_val, A_val @ theta + rng.normal(size=400))
     explorer = widgets.schedule_explorer(train_set, val_set, steps=300, runs=20)
     c = explorer.controls
-    moves = ([dict(family=f, lr=0.1, warmup=0, end_factor=0.01) for f in c["family"].options]
-             + [dict(family="cosine", lr=lr, warmup=w, end_factor=0.01) for lr in c["lr"].options
-                for w in c["warmup"].options]
-             + [dict(family="step", lr=0.1, warmup=0, end_factor=r) for r in c["end_factor"].options])
+    moves = (
+        [dict(family=f, lr=0.1, warmup=0, end_factor=0.01) for f in c["family"].options]
+        + [
+            dict(family="cosine", lr=lr, warmup=w, end_factor=0.01)
+            for lr in c["lr"].options
+            for w in c["warmup"].options
+        ]
+        + [dict(family="step", lr=0.1, warmup=0, end_factor=r) for r in c["end_factor"].options]
+    )
     return explorer, moves
 
 
@@ -172,39 +207,58 @@ def adaptive_methods():
     # Lesson 08: optimizer, eta, kappa and the turn; contours are redrawn only when the bowl changes.
     explorer = widgets.adaptive_explorer()
     c = explorer.controls
-    moves = ([dict(method=m, lr=lr, kappa=100, turn=0.0) for m in c["method"].options
-              for lr in (1e-3, 0.1, 10 ** 0.5)]
-             + [dict(method="AdaGrad", lr=0.1, kappa=k, turn=t) for k in c["kappa"].options
-                for t in (0.0, 45.0)])
+    moves = [dict(method=m, lr=lr, kappa=100, turn=0.0) for m in c["method"].options for lr in (1e-3, 0.1, 10**0.5)] + [
+        dict(method="AdaGrad", lr=0.1, kappa=k, turn=t) for k in c["kappa"].options for t in (0.0, 45.0)
+    ]
     return explorer, moves
 
 
 def capacity():
     # The lesson's setting: a pool of 160 points, 100 for validation, 1000 for testing.
-    explorer = widgets.capacity_explorer(*data.curve_fitting(160, seed=0), data.curve_fitting(100, seed=1),
-                                         data.curve_fitting(1000, seed=2), noise=0.3)
+    explorer = widgets.capacity_explorer(
+        *data.curve_fitting(160, seed=0), data.curve_fitting(100, seed=1), data.curve_fitting(1000, seed=2), noise=0.3
+    )
     c = explorer.controls
-    moves = ([dict(degree=k, ridge=0.0, n=20) for k in range(0, 16, 3)]
-             + [dict(degree=9, ridge=r, n=n) for r in c["ridge"].options for n in c["n"].options])
+    moves = [dict(degree=k, ridge=0.0, n=20) for k in range(0, 16, 3)] + [
+        dict(degree=9, ridge=r, n=n) for r in c["ridge"].options for n in c["n"].options
+    ]
     return explorer, moves
 
 
-EXPLORERS = {f.__name__: f for f in (gradient_descent, backpropagation, universal_approximation, maximum_likelihood,
-                                     sgd_convergence, adam_bias_correction, dropout, double_descent, second_order, momentum, learning_rate_schedules, adaptive_methods,
-                                     capacity)}
+EXPLORERS = {
+    f.__name__: f
+    for f in (
+        gradient_descent,
+        backpropagation,
+        universal_approximation,
+        maximum_likelihood,
+        sgd_convergence,
+        adam_bias_correction,
+        dropout,
+        double_descent,
+        second_order,
+        momentum,
+        learning_rate_schedules,
+        adaptive_methods,
+        capacity,
+    )
+}
 
 
 def main(names):
-    print(f"{'explorer':25s} {'moves':>5s} {'update ms':>10s} {'+render ms':>11s} {'raw +render ms':>15s}"
-          f" {'machine ms':>11s}")
+    print(
+        f"{'explorer':25s} {'moves':>5s} {'update ms':>10s} {'+render ms':>11s} {'raw +render ms':>15s}"
+        f" {'machine ms':>11s}"
+    )
     with Hiccups() as hiccups:
         for name in names or EXPLORERS:
             explorer, moves = EXPLORERS[name]()
             machine = reference_ms()
             update, full, raw = time_moves(explorer, moves, hiccups)
-            flag = "  OVER BUDGET" if update > 100 else ""   # DESIGN: a move recomputes in < 100 ms
-            print(f"{name:25s} {len(moves):5d} {update:10.1f} {full:11.1f} {raw:15.1f} {machine:11.1f}{flag}",
-                  flush=True)
+            flag = "  OVER BUDGET" if update > 100 else ""  # DESIGN: a move recomputes in < 100 ms
+            print(
+                f"{name:25s} {len(moves):5d} {update:10.1f} {full:11.1f} {raw:15.1f} {machine:11.1f}{flag}", flush=True
+            )
 
 
 if __name__ == "__main__":

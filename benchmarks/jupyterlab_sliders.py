@@ -72,15 +72,11 @@ def free_port() -> int:
 
 def start_lab(port: int, token: str, root: pathlib.Path):
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    env.pop(
-        "COURSEKIT_STATIC_EXPLORERS", None
-    )  # a live notebook, as on Binder
+    env.pop("COURSEKIT_STATIC_EXPLORERS", None)  # a live notebook, as on Binder
     # Render every cell (JupyterLab 4 renders only the visible ones by default).
     settings = root / ".lab-settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}'
-    )
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env["JUPYTERLAB_SETTINGS_DIR"] = str(root / ".lab-settings")
     cmd = [
         str(ROOT / ".venv/bin/jupyter"),
@@ -105,9 +101,7 @@ def start_lab(port: int, token: str, root: pathlib.Path):
     )
     for _ in range(120):
         try:
-            urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2
-            )
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
             return proc
         except OSError:
             time.sleep(1)
@@ -126,23 +120,15 @@ def browser():
         opts.add_argument(arg)
     if pathlib.Path("/usr/bin/chromium").exists():
         opts.binary_location = "/usr/bin/chromium"
-    service = (
-        Service("/usr/bin/chromedriver")
-        if pathlib.Path("/usr/bin/chromedriver").exists()
-        else Service()
-    )
+    service = Service("/usr/bin/chromedriver") if pathlib.Path("/usr/bin/chromedriver").exists() else Service()
     drv = webdriver.Chrome(options=opts, service=service)
     drv.set_script_timeout(30)
     return drv
 
 
 def open_notebook(drv, port, token, path):
-    drv.get(
-        f"http://127.0.0.1:{port}/lab/tree/lessons/{path.name}?token={token}&reset"
-    )
-    WebDriverWait(drv, 120).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")
-    )
+    drv.get(f"http://127.0.0.1:{port}/lab/tree/lessons/{path.name}?token={token}&reset")
+    WebDriverWait(drv, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"))
     WebDriverWait(drv, 120).until(
         lambda d: d.execute_script(
             "return !!(window.jupyterapp && jupyterapp.shell.currentWidget"
@@ -169,52 +155,36 @@ def run_command(drv, command):
 
 def busy(drv) -> bool:
     return drv.execute_script(
-        "return Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
-        ".some(p => p.textContent.includes('*'))"
+        "return Array.from(document.querySelectorAll('.jp-InputArea-prompt')).some(p => p.textContent.includes('*'))"
     )
 
 
 def raw_myst_cells(drv) -> list[str]:
     """Rendered markdown cells whose text still shows MyST markup."""
     texts = drv.execute_script(
-        "return Array.from(document.querySelectorAll('.jp-MarkdownCell .jp-MarkdownOutput'))"
-        ".map(e => e.innerText)"
+        "return Array.from(document.querySelectorAll('.jp-MarkdownCell .jp-MarkdownOutput')).map(e => e.innerText)"
     )
-    return [
-        t[:70].replace("\n", " ")
-        for t in texts
-        if any(m in t for m in RAW_MYST)
-    ]
+    return [t[:70].replace("\n", " ") for t in texts if any(m in t for m in RAW_MYST)]
 
 
 def time_lesson(drv, presses: int) -> list[float]:
     boxes = drv.find_elements(
         By.XPATH,
-        "//div[contains(@class,'widget-vbox')]"
-        "[.//div[contains(@class,'noUi-handle')]][.//img]",
+        "//div[contains(@class,'widget-vbox')][.//div[contains(@class,'noUi-handle')]][.//img]",
     )
     times = []
     for box in boxes[:1] if boxes else []:
         handle = box.find_element(By.CSS_SELECTOR, ".noUi-handle")
-        drv.execute_script(
-            "arguments[0].scrollIntoView({block: 'center'});", box
-        )
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
         for k in range(presses + 1):
-            at_max = handle.get_attribute(
-                "aria-valuenow"
-            ) == handle.get_attribute("aria-valuemax")
-            key = (
-                "\ue012" if (k % 2 or at_max) else "\ue014"
-            )  # left / right arrow
+            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            key = "\ue012" if (k % 2 or at_max) else "\ue014"  # left / right arrow
             drv.execute_script(
-                "window.__step = null; (" + ARM + ")(arguments[0], "
-                "ms => { window.__step = ms; });",
+                "window.__step = null; (" + ARM + ")(arguments[0], ms => { window.__step = ms; });",
                 box,
             )
             handle.send_keys(key)
-            WebDriverWait(drv, 30).until(
-                lambda d: d.execute_script("return window.__step") is not None
-            )
+            WebDriverWait(drv, 30).until(lambda d: d.execute_script("return window.__step") is not None)
             result = drv.execute_script("return window.__step")
             if k > 0:  # the first press warms up
                 times.append(result)
@@ -236,9 +206,7 @@ def main():
         help="also scan the markdown cells for raw MyST",
     )
     args = ap.parse_args()
-    paths = [pathlib.Path(p).resolve() for p in args.notebooks] or sorted(
-        (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")
-    )
+    paths = [pathlib.Path(p).resolve() for p in args.notebooks] or sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
     # JupyterLab saves what it runs: serve a scratch copy, never the repository's lessons.
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="jl_sliders_"))
     shutil.copytree(ROOT / "lessons", scratch / "lessons")
@@ -246,9 +214,7 @@ def main():
     paths = [scratch / "lessons" / p.name for p in paths]
     port, token = free_port(), secrets.token_hex(16)
     if args.pythonpath:
-        os.environ["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [args.pythonpath, os.environ.get("PYTHONPATH")])
-        )
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [args.pythonpath, os.environ.get("PYTHONPATH")]))
     lab = start_lab(port, token, scratch)
     drv = browser()
     rows = []
@@ -260,14 +226,8 @@ def main():
             run_command(drv, "notebook:run-all-cells")
             t0 = time.time()
             try:
-                WebDriverWait(drv, 600, poll_frequency=2).until(
-                    lambda d, t0=t0: not busy(d) and time.time() - t0 > 5
-                )
-                WebDriverWait(drv, 60).until(
-                    lambda d: d.find_elements(
-                        By.CSS_SELECTOR, ".widget-vbox img"
-                    )
-                )
+                WebDriverWait(drv, 600, poll_frequency=2).until(lambda d, t0=t0: not busy(d) and time.time() - t0 > 5)
+                WebDriverWait(drv, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".widget-vbox img"))
             except TimeoutException:
                 pass
             if args.myst:
@@ -279,20 +239,14 @@ def main():
             worst = f"{max(times):7.0f}" if times else "      -"
             print(
                 f"{path.name:40s} {med} {worst}  steps {len(times)}"
-                + (
-                    f"  markdown cells {n_md}, raw MyST {len(raw)}"
-                    if args.myst
-                    else ""
-                ),
+                + (f"  markdown cells {n_md}, raw MyST {len(raw)}" if args.myst else ""),
                 flush=True,
             )
             for r in raw[:5]:
                 print("      raw:", r)
             run_command(drv, "kernelmenu:shutdown")
             time.sleep(1)
-            run_command(
-                drv, "docmanager:save"
-            )  # scratch copy: no unload prompt
+            run_command(drv, "docmanager:save")  # scratch copy: no unload prompt
             time.sleep(1)
     finally:
         drv.quit()

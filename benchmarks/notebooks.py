@@ -18,6 +18,7 @@ N times (default 3), each in a fresh kernel, while a probe records the pauses. C
 - "machine ms": _machine.reference_ms() before the notebook (about 16 ms when quiet).
 --cells lists every cell whose estimate is over half a second.
 """
+
 import glob
 import os
 import pathlib
@@ -26,10 +27,9 @@ import tempfile
 import time
 
 import nbformat
+from _machine import Hiccups, reference_ms
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-
-from _machine import Hiccups, reference_ms
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Appended to a copy of each notebook: the kernel's own peak resident set, in MB.
@@ -49,8 +49,12 @@ def run(path, hiccups):
     # IPC sockets, not TCP on loopback: over TCP a reply was lost here now and then,
     # leaving the client waiting on an idle kernel for minutes.
     sockets = tempfile.mktemp(prefix="kernel-")
-    client = NotebookClient(nb, timeout=600, km=KernelManager(kernel_name="python3", transport="ipc", ip=sockets),
-                            resources={"metadata": {"path": str(ROOT / "lessons")}})
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        km=KernelManager(kernel_name="python3", transport="ipc", ip=sockets),
+        resources={"metadata": {"path": str(ROOT / "lessons")}},
+    )
     windows = []
     with client.setup_kernel():
         pid = client.km.provisioner.pid
@@ -63,7 +67,7 @@ def run(path, hiccups):
         client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
     for socket in glob.glob(sockets + "-*"):
         os.remove(socket)
-    time.sleep(0.1)   # let the probe log a pause that ended with the last cell
+    time.sleep(0.1)  # let the probe log a pause that ended with the last cell
     cells = [(t1 - t0, p) for (t0, t1), p in zip(windows, hiccups.paused(windows))]
     return cells, cpu, float(nb.cells[-1].outputs[0]["text"]), nb.cells[:-1]
 
@@ -80,8 +84,10 @@ def main(args):
         else:
             paths.append(arg)
     paths = paths or sorted(str(p) for p in (ROOT / "lessons").glob("*.ipynb"))
-    print(f"{'notebook':34s} {'est s':>6s} {'quiet s':>8s} {'best s':>7s} {'worst s':>8s} {'paused %':>9s}"
-          f" {'kernel CPU s':>13s} {'peak MB':>8s} {'machine ms':>11s}")
+    print(
+        f"{'notebook':34s} {'est s':>6s} {'quiet s':>8s} {'best s':>7s} {'worst s':>8s} {'paused %':>9s}"
+        f" {'kernel CPU s':>13s} {'peak MB':>8s} {'machine ms':>11s}"
+    )
     with Hiccups() as hiccups:
         for path in paths:
             machine = reference_ms()
@@ -94,14 +100,18 @@ def main(args):
             paused = 100 * sum(p for _, p in runs[best][0]) / walls[best]
             peak = max(r[2] for r in runs)
             flag = "  OVER BUDGET" if sum(estimate) > 20 or peak > 500 else ""
-            print(f"{pathlib.Path(path).name:34s} {sum(estimate):6.2f} {quiet:8.2f} {walls[best]:7.2f}"
-                  f" {max(walls):8.2f} {paused:9.0f} {runs[best][1]:13.2f} {peak:8.0f} {machine:11.1f}{flag}",
-                  flush=True)
+            print(
+                f"{pathlib.Path(path).name:34s} {sum(estimate):6.2f} {quiet:8.2f} {walls[best]:7.2f}"
+                f" {max(walls):8.2f} {paused:9.0f} {runs[best][1]:13.2f} {peak:8.0f} {machine:11.1f}{flag}",
+                flush=True,
+            )
             if per_cell:
                 for index, (cell, seconds) in enumerate(zip(runs[best][3], estimate)):
                     if seconds > 0.5:
-                        print(f"    cell {index:3d} {seconds:6.2f} s  {cell.source.strip().splitlines()[0][:60]}",
-                              flush=True)
+                        print(
+                            f"    cell {index:3d} {seconds:6.2f} s  {cell.source.strip().splitlines()[0][:60]}",
+                            flush=True,
+                        )
 
 
 if __name__ == "__main__":

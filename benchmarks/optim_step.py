@@ -5,6 +5,7 @@
 Prints the best time per step and the ratio to torch (foreach=False, and
 torch's default). No asserts: timings on a shared machine are noisy.
 """
+
 import time
 
 import numpy as np
@@ -52,11 +53,13 @@ def ours(name, hyper):
 
     def step():
         opt.step([grads[next(count) % 3]])
+
     return median_time(step)
 
 
 def theirs(name, hyper, foreach):
     import torch
+
     x0, grads = gradients()
     x = torch.tensor(x0)
     grads = [torch.tensor(g) for g in grads]
@@ -66,6 +69,7 @@ def theirs(name, hyper, foreach):
     def step():
         x.grad = grads[next(count) % 3]
         opt.step()
+
     return median_time(step)
 
 
@@ -81,13 +85,15 @@ def trajectory_time(cls, repeats=20, **hyper):
 
 
 def main():
-    try:                      # BLAS (our one-pass axpy) on one thread too, for a fair comparison
+    try:  # BLAS (our one-pass axpy) on one thread too, for a fair comparison
         from threadpoolctl import threadpool_limits
+
         threadpool_limits(1)
     except ImportError:
         pass
     try:
         import torch
+
         torch.set_num_threads(1)
     except ImportError:
         torch = None
@@ -102,12 +108,18 @@ def main():
             continue
         t_single = theirs(name, hyper, foreach=False)
         t_default = theirs(name, hyper, foreach=None)
-        print(f"{label:58s} {1e3 * t_ours:7.2f} {1e3 * t_single:7.2f} {t_ours / t_single:6.2f} "
-              f"{1e3 * t_default:7.2f} {t_ours / t_default:6.2f}")
+        print(
+            f"{label:58s} {1e3 * t_ours:7.2f} {1e3 * t_single:7.2f} {t_ours / t_single:6.2f} "
+            f"{1e3 * t_default:7.2f} {t_ours / t_default:6.2f}"
+        )
     print()
     print("a 2-D trajectory of 200 steps on Rosenbrock (landscapes.run), best of 20 (ms):")
-    for name, hyper in [("SGD", dict(lr=1e-3, momentum=0.9)), ("Adam", dict(lr=0.05)),
-                        ("RMSprop", dict(lr=1e-2)), ("LBFGS", {})]:
+    for name, hyper in [
+        ("SGD", dict(lr=1e-3, momentum=0.9)),
+        ("Adam", dict(lr=0.05)),
+        ("RMSprop", dict(lr=1e-2)),
+        ("LBFGS", {}),
+    ]:
         print(f"  {name:8s} {1e3 * trajectory_time(getattr(optim, name), **hyper):7.2f}")
 
 

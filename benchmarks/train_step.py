@@ -11,19 +11,19 @@ matrix products of the step (numpy against torch at the same shapes): since
 coursekit's step is mostly those products, their ratio is the floor that the
 step's ratio can reach with the BLAS numpy ships. Prints numbers only.
 """
+
 import resource
 import time
 import tracemalloc
 
 import numpy as np
+from _machine import reference_ms
 from threadpoolctl import threadpool_limits
 
 from coursekit import data, nn, optim, train
-from _machine import reference_ms
 
 # (layer widths, batch size, steps per timed round)
-SIZES = [([64, 128, 10], 64, 200), ([256, 512, 512, 10], 256, 10),
-         ([784, 1024, 1024, 10], 512, 3)]
+SIZES = [([64, 128, 10], 64, 200), ([256, 512, 512, 10], 256, 10), ([784, 1024, 1024, 10], 512, 3)]
 ROUNDS = 7
 
 
@@ -31,7 +31,7 @@ def interleaved_times(variants, repeat, rounds=ROUNDS):
     """Median over ``rounds`` of the mean wall time per step (ms) of each variant;
     the variants take turns within each round."""
     times = {name: [] for name in variants}
-    for step, setup in variants.values():          # warm up
+    for step, setup in variants.values():  # warm up
         with setup():
             step()
             step()
@@ -60,6 +60,7 @@ def coursekit_step(sizes, n):
         loss = nn.cross_entropy(model(X), y)
         loss.backward()
         opt.step()
+
     return step
 
 
@@ -77,6 +78,7 @@ def torch_step(torch, sizes, n, dtype):
         loss = torch.nn.functional.cross_entropy(model(X), y)
         loss.backward()
         opt.step()
+
     return step
 
 
@@ -92,8 +94,9 @@ def products(sizes, n, matmul, array):
         for k in range(len(shapes)):
             matmul(H[k], W[k])
             matmul(H[k].T, G[k])
-            if k > 0:                                   # no gradient for the input
+            if k > 0:  # no gradient for the input
                 matmul(G[k], W[k].T)
+
     return step
 
 
@@ -119,13 +122,14 @@ def main():
         if torch is not None:
             tdtype = getattr(torch, dtype)
             for k in (1, 2):
+
                 def setup(k=k):
                     torch.set_num_threads(k)
                     return threadpool_limits(1)
+
                 variants[f"th{k}"] = (torch_step(torch, sizes, n, tdtype), setup)
                 variants[f"npmm{k}"] = (products(sizes, n, np.matmul, np.asarray), numpy_threads(k))
-                variants[f"thmm{k}"] = (products(sizes, n, torch.mm,
-                                                 lambda a: torch.tensor(a, dtype=tdtype)), setup)
+                variants[f"thmm{k}"] = (products(sizes, n, torch.mm, lambda a: torch.tensor(a, dtype=tdtype)), setup)
         t = interleaved_times(variants, repeat)
         ours = min(t["ck1"], t["ck2"])
         name = "-".join(map(str, sizes)) + (" (f32)" if dtype == "float32" else "")
@@ -140,8 +144,10 @@ def main():
         torch.set_num_threads(1)
 
     peak, seconds, hist = digits_memory()
-    print(f"\ndigits run (MLP 64-128-10, 20 epochs, batch 32, {hist.steps} steps): "
-          f"{seconds:.2f} s, val accuracy {hist.val_acc[-1]:.3f}")
+    print(
+        f"\ndigits run (MLP 64-128-10, 20 epochs, batch 32, {hist.steps} steps): "
+        f"{seconds:.2f} s, val accuracy {hist.val_acc[-1]:.3f}"
+    )
     print(f"  peak traced Python/numpy memory (tracemalloc): {peak / 2**20:.2f} MiB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak resident set size of this process (incl. torch if loaded): {rss:.0f} MiB")
@@ -153,8 +159,18 @@ def digits_memory(epochs=20):
     model = nn.MLP([64, 128, 10], rng=0)
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     t0 = time.perf_counter()
-    hist = train.fit(model, nn.cross_entropy, opt, d.X_train, d.y_train, epochs=epochs,
-                     batch_size=32, val=(d.X_val, d.y_val), rng=0, progress=False)
+    hist = train.fit(
+        model,
+        nn.cross_entropy,
+        opt,
+        d.X_train,
+        d.y_train,
+        epochs=epochs,
+        batch_size=32,
+        val=(d.X_val, d.y_val),
+        rng=0,
+        progress=False,
+    )
     seconds = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

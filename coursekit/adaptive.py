@@ -50,25 +50,18 @@ METHODS = ("SGD", "momentum", "AdaGrad", "RMSProp", "Adam")
 def _stream(g) -> np.ndarray:
     g = np.asarray(g, dtype=float)
     if g.ndim == 0 or g.shape[0] == 0:
-        raise ValueError(
-            f"g must be a stream of shape (T, ...) with T >= 1, got shape {g.shape}"
-        )
+        raise ValueError(f"g must be a stream of shape (T, ...) with T >= 1, got shape {g.shape}")
     if not np.all(np.isfinite(g)):
         raise ValueError("g contains inf or nan")
     return g
 
 
 def _positive(name, value, *, allow_zero=False):
-    if isinstance(value, bool) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     value = float(value)
     if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(
-            f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, "
-            f"got {value!r}"
-        )
+        raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}")
     return value
 
 
@@ -108,9 +101,7 @@ def effective_rate(r, lr, eps, *, eps_inside=False) -> np.ndarray:
         return lr / np.sqrt(r + eps) if eps_inside else lr / (np.sqrt(r) + eps)
 
 
-def effective_rates(
-    g, method, lr, *, rho=0.99, betas=(0.9, 0.999), eps=None
-) -> np.ndarray:
+def effective_rates(g, method, lr, *, rho=0.99, betas=(0.9, 0.999), eps=None) -> np.ndarray:
     r"""The rate each coordinate used at each step of a gradient stream ``g`` (shape ``(T, d)``).
 
     For ``"AdaGrad"`` and ``"RMSProp"`` this is :math:`\eta / (\sqrt{r_t} + \varepsilon)`,
@@ -189,20 +180,14 @@ def run_rates(
     if lrs.ndim != 1 or not np.all(np.isfinite(lrs)) or np.any(lrs <= 0):
         raise ValueError(f"lrs must be a list of positive rates, got {lrs!r}")
     if isinstance(steps, bool) or int(steps) != steps or steps < 0:
-        raise ValueError(
-            f"steps must be a non-negative integer, got {steps!r}"
-        )
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     if isinstance(every, bool) or int(every) != every or every < 1:
         raise ValueError(f"every must be a positive integer, got {every!r}")
     theta0 = np.asarray(theta0, dtype=float)
     if theta0.ndim != 1:
-        raise ValueError(
-            f"theta0 must be one point of shape (d,), got shape {theta0.shape}"
-        )
+        raise ValueError(f"theta0 must be one point of shape (d,), got shape {theta0.shape}")
     W = np.tile(theta0, (len(lrs), 1))
-    opt = optimizer(
-        [{"params": [W[i]], "lr": lr} for i, lr in enumerate(lrs)], **hyper
-    )
+    opt = optimizer([{"params": [W[i]], "lr": lr} for i, lr in enumerate(lrs)], **hyper)
     start = np.asarray(value(W), dtype=float)
     limit = blowup * np.maximum(1.0, start)
     alive = np.ones(len(lrs), dtype=bool)
@@ -211,15 +196,11 @@ def run_rates(
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, int(steps) + 1):
             G = grad(W, k)
-            alive &= np.all(
-                np.isfinite(G), axis=1
-            )  # a row whose gradient blew up is out
+            alive &= np.all(np.isfinite(G), axis=1)  # a row whose gradient blew up is out
             diverged_at[(diverged_at < 0) & ~alive] = k
             opt.step([G[i] if alive[i] else None for i in range(len(lrs))])
             bad = alive & ~np.all(np.isfinite(W), axis=1)
-            if (
-                k % every == 0 or k == steps
-            ):  # the loss only where it is recorded
+            if k % every == 0 or k == steps:  # the loss only where it is recorded
                 J = np.asarray(value(W), dtype=float)
                 bad |= alive & ~(np.isfinite(J) & (J <= limit))
             diverged_at[bad] = k
@@ -236,9 +217,7 @@ def run_rates(
 
 
 def _sigmoid(z):
-    return 0.5 * (
-        1.0 + np.tanh(0.5 * z)
-    )  # = 1 / (1 + exp(-z)), without overflow
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
 
 
 class Logistic:
@@ -259,13 +238,9 @@ class Logistic:
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
         if X.ndim != 2 or X.shape[0] == 0:
-            raise ValueError(
-                f"X must be an (N, d) matrix with N >= 1, got shape {X.shape}"
-            )
+            raise ValueError(f"X must be an (N, d) matrix with N >= 1, got shape {X.shape}")
         if y.shape != (X.shape[0],):
-            raise ValueError(
-                f"y must have shape ({X.shape[0]},), got {y.shape}"
-            )
+            raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
         if not np.all((y == 0) | (y == 1)):
             raise ValueError("y must hold labels 0 and 1")
         self.X, self.y, self.l2 = X, y, _positive("l2", l2, allow_zero=True)
@@ -274,9 +249,7 @@ class Logistic:
     def _points(self, theta):
         theta = np.asarray(theta, dtype=float)
         if theta.shape[-1:] != (self.dim,) or theta.ndim > 2:
-            raise ValueError(
-                f"theta must have shape ({self.dim},) or (R, {self.dim}), got {theta.shape}"
-            )
+            raise ValueError(f"theta must have shape ({self.dim},) or (R, {self.dim}), got {theta.shape}")
         return theta
 
     def value(self, theta):
@@ -287,9 +260,7 @@ class Logistic:
 
     def grad(self, theta, rows=None):
         theta = self._points(theta)
-        X, y = (
-            (self.X, self.y) if rows is None else (self.X[rows], self.y[rows])
-        )
+        X, y = (self.X, self.y) if rows is None else (self.X[rows], self.y[rows])
         return (_sigmoid(theta @ X.T) - y) @ X / len(y) + self.l2 * theta
 
     def hessian(self, theta):
@@ -297,9 +268,7 @@ class Logistic:
         if theta.ndim != 1:
             raise ValueError("hessian takes one point of shape (d,)")
         s = _sigmoid(self.X @ theta)
-        return (self.X.T * (s * (1 - s))) @ self.X / self.n + self.l2 * np.eye(
-            self.dim
-        )
+        return (self.X.T * (s * (1 - s))) @ self.X / self.n + self.l2 * np.eye(self.dim)
 
     def minimizer(self, tol=1e-12, max_steps=100) -> np.ndarray:
         """:math:`\\theta^\\star` by Newton's method from 0 (the loss is convex)."""
@@ -315,9 +284,7 @@ class Logistic:
         )
 
 
-def sparse_logistic(
-    n: int, frequencies, scales=None, weight: float = 2.0, seed=0
-):
+def sparse_logistic(n: int, frequencies, scales=None, weight: float = 2.0, seed=0):
     r"""Labelled data whose features differ in how often they are non-zero and in size.
 
     Feature :math:`j` is non-zero in a fraction ``frequencies[j]`` of the
@@ -331,28 +298,12 @@ def sparse_logistic(
         raise ValueError(f"n must be a positive integer, got {n!r}")
     freq = np.atleast_1d(np.asarray(frequencies, dtype=float))
     if freq.ndim != 1 or np.any(~(freq > 0) | (freq > 1)):
-        raise ValueError(
-            f"frequencies must be a list of numbers in (0, 1], got {frequencies!r}"
-        )
-    scale = (
-        np.ones_like(freq)
-        if scales is None
-        else np.atleast_1d(np.asarray(scales, dtype=float))
-    )
-    if (
-        scale.shape != freq.shape
-        or np.any(~(scale > 0))
-        or not np.all(np.isfinite(scale))
-    ):
-        raise ValueError(
-            f"scales must be {len(freq)} positive numbers, got {scales!r}"
-        )
+        raise ValueError(f"frequencies must be a list of numbers in (0, 1], got {frequencies!r}")
+    scale = np.ones_like(freq) if scales is None else np.atleast_1d(np.asarray(scales, dtype=float))
+    if scale.shape != freq.shape or np.any(~(scale > 0)) or not np.all(np.isfinite(scale)):
+        raise ValueError(f"scales must be {len(freq)} positive numbers, got {scales!r}")
     weight = _positive("weight", weight, allow_zero=True)
-    rng = (
-        seed
-        if isinstance(seed, np.random.Generator)
-        else np.random.default_rng(seed)
-    )
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     n = int(n)
     present = rng.uniform(size=(n, len(freq))) < freq
     X = present * rng.standard_normal((n, len(freq))) * scale

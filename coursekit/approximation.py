@@ -20,10 +20,11 @@ interval :math:`[a, b]`:
 parameters, so the same network can be trained (tested against finite
 differences).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.special import expit
@@ -76,8 +77,9 @@ class ShallowNet:
     def __post_init__(self):
         self.w, self.b, self.v = (np.asarray(a, dtype=float).reshape(-1) for a in (self.w, self.b, self.v))
         if not (self.w.shape == self.b.shape == self.v.shape):
-            raise ValueError(f"w, b and v must have the same length, got {self.w.size}, "
-                             f"{self.b.size} and {self.v.size}")
+            raise ValueError(
+                f"w, b and v must have the same length, got {self.w.size}, {self.b.size} and {self.v.size}"
+            )
         self.c = float(self.c)
 
     @property
@@ -117,15 +119,15 @@ class ShallowNet:
         y = np.asarray(y, dtype=float).reshape(-1)
         if x.shape != y.shape or x.size == 0:
             raise ValueError(f"x and y must be non-empty and of equal length, got {x.size} and {y.size}")
-        h = self.hidden(x)                                  # h_ki = sigma(w_i x_k + b_i)
-        r = self.c + h @ self.v - y                         # r_k = g(x_k) - y_k
+        h = self.hidden(x)  # h_ki = sigma(w_i x_k + b_i)
+        r = self.c + h @ self.v - y  # r_k = g(x_k) - y_k
         n = x.size
-        delta = (2.0 / n) * r[:, None] * self.v * h * (1.0 - h)   # dE/d(pre-activation)
+        delta = (2.0 / n) * r[:, None] * self.v * h * (1.0 - h)  # dE/d(pre-activation)
         grads = {
-            "w": delta.T @ x,                               # sum_k delta_ki x_k
-            "b": delta.sum(axis=0),                         # sum_k delta_ki
-            "v": (2.0 / n) * h.T @ r,                       # (2/N) sum_k r_k h_ki
-            "c": np.array((2.0 / n) * r.sum()),             # (2/N) sum_k r_k
+            "w": delta.T @ x,  # sum_k delta_ki x_k
+            "b": delta.sum(axis=0),  # sum_k delta_ki
+            "v": (2.0 / n) * h.T @ r,  # (2/N) sum_k r_k h_ki
+            "c": np.array((2.0 / n) * r.sum()),  # (2/N) sum_k r_k
         }
         return float(np.mean(r**2)), grads
 
@@ -160,11 +162,11 @@ def staircase(f: Callable, n: int, steepness: float = 20.0, domain=(0.0, 1.0)) -
     s = _steepness(steepness)
     a, bb = _domain(domain)
     h = (bb - a) / n
-    nodes = a + h * np.arange(n + 1)                  # x_i = a + i h
+    nodes = a + h * np.arange(n + 1)  # x_i = a + i h
     fx = np.asarray(f(nodes), dtype=float)
-    t = 0.5 * (nodes[:-1] + nodes[1:])                # t_i, the step positions
-    w = np.full(n, s / h)                             # slope s per cell
-    return ShallowNet(w=w, b=-w * t, v=np.diff(fx), c=fx[0])   # jumps f(x_i) - f(x_{i-1})
+    t = 0.5 * (nodes[:-1] + nodes[1:])  # t_i, the step positions
+    w = np.full(n, s / h)  # slope s per cell
+    return ShallowNet(w=w, b=-w * t, v=np.diff(fx), c=fx[0])  # jumps f(x_i) - f(x_{i-1})
 
 
 def bump(x, left: float, right: float, steepness: float) -> np.ndarray:
@@ -193,9 +195,9 @@ def bumps(f: Callable, n_bumps: int, steepness: float = 20.0, domain=(0.0, 1.0))
     a, bb = _domain(domain)
     h = (bb - a) / m
     edges = a + h * np.arange(m + 1)
-    edges[0] -= h                                     # keep the end bumps full height
+    edges[0] -= h  # keep the end bumps full height
     edges[-1] += h
-    heights = np.asarray(f(a + h * (np.arange(m) + 0.5)), dtype=float)   # f(c_j)
+    heights = np.asarray(f(a + h * (np.arange(m) + 0.5)), dtype=float)  # f(c_j)
     k = s / h
     w = np.full(2 * m, k)
     b = -k * np.concatenate([edges[:-1], edges[1:]])  # up-steps at l_j, down-steps at r_j
@@ -217,8 +219,9 @@ def convergence_rate(ns, errors) -> float:
     slope of the least-squares line through :math:`(\log n, \log \text{error})`."""
     ns, errors = np.asarray(ns, dtype=float), np.asarray(errors, dtype=float)
     if ns.shape != errors.shape or ns.size < 2:
-        raise ValueError(f"ns and errors must be equal-length arrays of at least 2, "
-                         f"got shapes {ns.shape} and {errors.shape}")
+        raise ValueError(
+            f"ns and errors must be equal-length arrays of at least 2, got shapes {ns.shape} and {errors.shape}"
+        )
     if np.any(ns <= 0) or np.any(errors <= 0):
         raise ValueError("ns and errors must be positive to take logarithms")
     slope = np.polyfit(np.log(ns), np.log(errors), 1)[0]

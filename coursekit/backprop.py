@@ -33,6 +33,7 @@ Conventions (those of PyTorch):
 :func:`scalar_chain` / :func:`trace` print the forward values and backward
 gradients of the lectures' four-layer chain node by node.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +42,16 @@ import numbers
 import numpy as np
 from scipy.special import expit
 
-__all__ = ["Tensor", "no_grad", "is_grad_enabled", "numerical_grad", "gradcheck",
-           "scalar_chain", "trace", "format_trace"]
+__all__ = [
+    "Tensor",
+    "no_grad",
+    "is_grad_enabled",
+    "numerical_grad",
+    "gradcheck",
+    "scalar_chain",
+    "trace",
+    "format_trace",
+]
 
 _FLOAT = np.float64
 
@@ -67,7 +76,7 @@ def is_grad_enabled() -> bool:
     return _GradMode.enabled
 
 
-def _as_tensor(x) -> "Tensor":
+def _as_tensor(x) -> Tensor:
     """A Tensor as is; a number or array as a constant (no gradient)."""
     if isinstance(x, Tensor):
         return x
@@ -83,7 +92,7 @@ def _any_requires_grad(parents) -> bool:
     return False
 
 
-def _node(data, parents, backward, op) -> "Tensor":
+def _node(data, parents, backward, op) -> Tensor:
     """The result of an operation: a graph node if any input needs a gradient."""
     out = Tensor.__new__(Tensor)
     if type(data) is not np.ndarray or data.dtype != _FLOAT:
@@ -112,20 +121,21 @@ def _unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     if g.shape == shape:
         return g
     extra = g.ndim - len(shape)
-    if extra > 0:                                   # leading axes numpy added
+    if extra > 0:  # leading axes numpy added
         g = g.sum(axis=tuple(range(extra)))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if axes:                                        # axes of length 1 that were stretched
+    if axes:  # axes of length 1 that were stretched
         g = g.sum(axis=axes, keepdims=True)
     return g.reshape(shape)
 
 
-def _broadcast_op(fn, a: "Tensor", b: "Tensor", symbol: str) -> np.ndarray:
+def _broadcast_op(fn, a: Tensor, b: Tensor, symbol: str) -> np.ndarray:
     try:
         return fn(a.data, b.data)
     except ValueError:
-        raise ValueError(f"shape mismatch in '{symbol}': operands of shapes {a.shape} and "
-                         f"{b.shape} do not broadcast") from None
+        raise ValueError(
+            f"shape mismatch in '{symbol}': operands of shapes {a.shape} and {b.shape} do not broadcast"
+        ) from None
 
 
 def _expand(g: np.ndarray, axis, keepdims: bool, shape: tuple) -> np.ndarray:
@@ -149,13 +159,13 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "op", "_parents", "_backward")
-    __array_ufunc__ = None      # ``ndarray @ Tensor`` defers to Tensor.__rmatmul__, etc.
+    __array_ufunc__ = None  # ``ndarray @ Tensor`` defers to Tensor.__rmatmul__, etc.
 
     def __init__(self, data, requires_grad: bool = False, name: str | None = None):
         if isinstance(data, Tensor):
             data = data.data
         try:
-            self.data = np.array(data, dtype=_FLOAT)        # a copy: optimizers write into it
+            self.data = np.array(data, dtype=_FLOAT)  # a copy: optimizers write into it
         except (TypeError, ValueError) as exc:
             raise TypeError(f"data must be numbers or a numeric array, got {data!r}") from exc
         self.grad = None
@@ -198,7 +208,7 @@ class Tensor:
         """The underlying array (not a copy)."""
         return self.data
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """The same values as a new leaf without gradient history."""
         return Tensor(self.data)
 
@@ -214,29 +224,33 @@ class Tensor:
     def __add__(self, other):
         a, b = self, _as_tensor(other)
 
-        def backward(g):                      # d(a+b)/da = 1, d(a+b)/db = 1
+        def backward(g):  # d(a+b)/da = 1, d(a+b)/db = 1
             return g, g
+
         return _node(_broadcast_op(np.add, a, b, "+"), (a, b), backward, "+")
 
     def __sub__(self, other):
         a, b = self, _as_tensor(other)
 
-        def backward(g):                      # d(a-b)/da = 1, d(a-b)/db = -1
+        def backward(g):  # d(a-b)/da = 1, d(a-b)/db = -1
             return g, -g
+
         return _node(_broadcast_op(np.subtract, a, b, "-"), (a, b), backward, "-")
 
     def __mul__(self, other):
         a, b = self, _as_tensor(other)
 
-        def backward(g):                      # d(ab)/da = b, d(ab)/db = a
+        def backward(g):  # d(ab)/da = b, d(ab)/db = a
             return g * b.data, g * a.data
+
         return _node(_broadcast_op(np.multiply, a, b, "*"), (a, b), backward, "*")
 
     def __truediv__(self, other):
         a, b = self, _as_tensor(other)
 
-        def backward(g):                      # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-            return g / b.data, -g * a.data / b.data ** 2
+        def backward(g):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+            return g / b.data, -g * a.data / b.data**2
+
         return _node(_broadcast_op(np.divide, a, b, "/"), (a, b), backward, "/")
 
     def __radd__(self, other):
@@ -254,8 +268,9 @@ class Tensor:
     def __neg__(self):
         a = self
 
-        def backward(g):                      # d(-a)/da = -1
+        def backward(g):  # d(-a)/da = -1
             return (-g,)
+
         return _node(-a.data, (a,), backward, "neg")
 
     def __pos__(self):
@@ -266,40 +281,43 @@ class Tensor:
             raise TypeError(f"only a number exponent is supported (t ** 2.0), got {p!r}")
         a, p = self, float(p)
 
-        def backward(g):                      # d(a^p)/da = p a^(p-1)
+        def backward(g):  # d(a^p)/da = p a^(p-1)
             return (g * p * a.data ** (p - 1),)
-        return _node(a.data ** p, (a,), backward, f"**{p:g}")
+
+        return _node(a.data**p, (a,), backward, f"**{p:g}")
 
     def __matmul__(self, other):
         a, b = self, _as_tensor(other)
         if a.ndim == 0 or b.ndim == 0:
-            raise ValueError(f"'@' needs arrays of at least one dimension, got shapes "
-                             f"{a.shape} and {b.shape}")
+            raise ValueError(f"'@' needs arrays of at least one dimension, got shapes {a.shape} and {b.shape}")
         inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
         if a.shape[-1] != inner_b:
-            raise ValueError(f"shape mismatch in '@': {a.shape} @ {b.shape} (inner dimensions "
-                             f"{a.shape[-1]} and {inner_b} differ)")
+            raise ValueError(
+                f"shape mismatch in '@': {a.shape} @ {b.shape} (inner dimensions {a.shape[-1]} and {inner_b} differ)"
+            )
 
-        def backward(g):                      # C = AB: dL/dA = G B^T, dL/dB = A^T G
+        def backward(g):  # C = AB: dL/dA = G B^T, dL/dB = A^T G
             A, B = a.data, b.data
-            if A.ndim == 1 and B.ndim == 1:   # inner product: c = a.b
+            if A.ndim == 1 and B.ndim == 1:  # inner product: c = a.b
                 return g * B, g * A
-            if A.ndim == 1:                   # (n) @ (..., n, m): treat a as a row
+            if A.ndim == 1:  # (n) @ (..., n, m): treat a as a row
                 ga = (g[..., None, :] @ np.swapaxes(B, -1, -2))[..., 0, :] if a.requires_grad else None
                 gb = A[:, None] * g[..., None, :] if b.requires_grad else None
                 return ga, gb
-            if B.ndim == 1:                   # (..., n, m) @ (m): treat b as a column
+            if B.ndim == 1:  # (..., n, m) @ (m): treat b as a column
                 ga = g[..., :, None] * B if a.requires_grad else None
                 gb = (np.swapaxes(A, -1, -2) @ g[..., :, None])[..., 0] if b.requires_grad else None
                 return ga, gb
             ga = g @ np.swapaxes(B, -1, -2) if a.requires_grad else None
             gb = np.swapaxes(A, -1, -2) @ g if b.requires_grad else None
             return ga, gb
+
         try:
             out = a.data @ b.data
         except ValueError:
-            raise ValueError(f"shape mismatch in '@': {a.shape} @ {b.shape} (batch dimensions "
-                             f"do not broadcast)") from None
+            raise ValueError(
+                f"shape mismatch in '@': {a.shape} @ {b.shape} (batch dimensions do not broadcast)"
+            ) from None
         return _node(out, (a, b), backward, "@")
 
     def __rmatmul__(self, other):
@@ -309,44 +327,50 @@ class Tensor:
     def exp(self):
         a, out = self, np.exp(self.data)
 
-        def backward(g):                      # d exp(a)/da = exp(a)
+        def backward(g):  # d exp(a)/da = exp(a)
             return (g * out,)
+
         return _node(out, (a,), backward, "exp")
 
     def log(self):
         a = self
 
-        def backward(g):                      # d log(a)/da = 1/a
+        def backward(g):  # d log(a)/da = 1/a
             return (g / a.data,)
+
         return _node(np.log(a.data), (a,), backward, "log")
 
     def tanh(self):
         a, out = self, np.tanh(self.data)
 
-        def backward(g):                      # d tanh(a)/da = 1 - tanh(a)^2
-            return (g * (1.0 - out ** 2),)
+        def backward(g):  # d tanh(a)/da = 1 - tanh(a)^2
+            return (g * (1.0 - out**2),)
+
         return _node(out, (a,), backward, "tanh")
 
     def sigmoid(self):
-        a, out = self, expit(self.data)       # 1/(1+e^-a) without overflow
+        a, out = self, expit(self.data)  # 1/(1+e^-a) without overflow
 
-        def backward(g):                      # d s(a)/da = s(a)(1 - s(a))
+        def backward(g):  # d s(a)/da = s(a)(1 - s(a))
             return (g * out * (1.0 - out),)
+
         return _node(out, (a,), backward, "sigmoid")
 
     def relu(self):
         a = self
 
-        def backward(g):                      # d max(a,0)/da = 1 if a > 0 else 0
+        def backward(g):  # d max(a,0)/da = 1 if a > 0 else 0
             return (g * (a.data > 0),)
+
         return _node(np.maximum(a.data, 0.0), (a,), backward, "relu")
 
     # -------------------------------------------------------------- reductions
     def sum(self, axis=None, keepdims: bool = False):
         a = self
 
-        def backward(g):                      # every summand gets the gradient of the sum
+        def backward(g):  # every summand gets the gradient of the sum
             return (_expand(g, axis, keepdims, a.shape),)
+
         return _node(np.sum(a.data, axis=axis, keepdims=keepdims), (a,), backward, "sum")
 
     def mean(self, axis=None, keepdims: bool = False):
@@ -354,8 +378,9 @@ class Tensor:
         out = np.mean(a.data, axis=axis, keepdims=keepdims)
         count = a.data.size / max(np.size(out), 1) if a.data.size else 1.0
 
-        def backward(g):                      # d mean/da_i = 1/count
+        def backward(g):  # d mean/da_i = 1/count
             return (_expand(g / count, axis, keepdims, a.shape),)
+
         return _node(out, (a,), backward, "mean")
 
     # ------------------------------------------------------------------ shapes
@@ -368,16 +393,18 @@ class Tensor:
         except ValueError:
             raise ValueError(f"cannot reshape a tensor of shape {a.shape} into {shape}") from None
 
-        def backward(g):                      # reshaping moves values, so move gradients back
+        def backward(g):  # reshaping moves values, so move gradients back
             return (g.reshape(a.shape),)
+
         return _node(out, (a,), backward, "reshape")
 
     @property
     def T(self):
         a = self
 
-        def backward(g):                      # transpose back
+        def backward(g):  # transpose back
             return (g.T,)
+
         return _node(a.data.T, (a,), backward, "T")
 
     def __getitem__(self, index):
@@ -385,10 +412,11 @@ class Tensor:
             index = index.data.astype(int)
         a = self
 
-        def backward(g):                      # scatter back; repeated indices add up
+        def backward(g):  # scatter back; repeated indices add up
             full = np.zeros_like(a.data)
             np.add.at(full, index, g)
             return (full,)
+
         return _node(a.data[index], (a,), backward, "index")
 
     # ---------------------------------------------------------------- backward
@@ -399,7 +427,7 @@ class Tensor:
         while stack:
             node, expanded = stack.pop()
             if expanded:
-                order.append(node)          # all its inputs are already in ``order``
+                order.append(node)  # all its inputs are already in ``order``
                 continue
             if id(node) in seen:
                 continue
@@ -417,12 +445,16 @@ class Tensor:
         when ``self`` has one element (then it is 1).
         """
         if not self.requires_grad:
-            raise RuntimeError("backward() on a tensor that does not require grad: create the "
-                               "inputs with requires_grad=True (and not inside no_grad())")
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: create the "
+                "inputs with requires_grad=True (and not inside no_grad())"
+            )
         if grad is None:
             if self.data.size != 1:
-                raise ValueError(f"backward() without grad needs a one-element tensor, got shape "
-                                 f"{self.shape}; pass grad= of that shape")
+                raise ValueError(
+                    f"backward() without grad needs a one-element tensor, got shape "
+                    f"{self.shape}; pass grad= of that shape"
+                )
             grad = np.ones_like(self.data)
         else:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=_FLOAT)
@@ -435,9 +467,9 @@ class Tensor:
             g, owned = grads.pop(id(node), (None, False))
             if g is None:
                 continue
-            if node._parents:                       # intermediate: keep the last gradient
+            if node._parents:  # intermediate: keep the last gradient
                 node.grad = g
-            elif node.grad is None:                 # leaf: accumulate (own array, writeable)
+            elif node.grad is None:  # leaf: accumulate (own array, writeable)
                 node.grad = g if owned and g.dtype == _FLOAT else np.array(g, dtype=_FLOAT)
             else:
                 node.grad += g
@@ -450,17 +482,17 @@ class Tensor:
                 if pg.shape != parent.data.shape:
                     pg = _unbroadcast(pg, parent.data.shape)
                 key = id(parent)
-                if key in grads:                    # a node used twice: gradients add
+                if key in grads:  # a node used twice: gradients add
                     grads[key] = (grads[key][0] + pg, True)
-                else:                               # not g passed on, not a view, not shared
-                    fresh = (pg is not g and pg.base is None
-                             and sum(q is pg for q in parent_grads) == 1)
+                else:  # not g passed on, not a view, not shared
+                    fresh = pg is not g and pg.base is None and sum(q is pg for q in parent_grads) == 1
                     grads[key] = (pg, fresh)
 
 
 # --------------------------------------------------------------------------
 # gradient checking
 # --------------------------------------------------------------------------
+
 
 def numerical_grad(f, x, eps: float = 1e-6) -> np.ndarray:
     r"""Central finite differences of a scalar function ``f`` (array -> float) at ``x``:
@@ -493,8 +525,7 @@ def relative_error(a, b) -> float:
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
-def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, atol: float = 1e-8,
-              raise_on_failure: bool = True):
+def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, atol: float = 1e-8, raise_on_failure: bool = True):
     r"""Check backprop's gradients of ``f`` against central finite differences.
 
     ``f`` takes one :class:`Tensor` per array in ``arrays`` and returns a
@@ -526,18 +557,22 @@ def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, atol: float = 1e
     out.backward()
     errors = []
     for i, (t, a) in enumerate(zip(tensors, arrays)):
+
         def f_i(x, i=i):
             args = [Tensor(x) if j == i else Tensor(arrays[j]) for j in range(len(arrays))]
             with no_grad():
                 return f(*args).item()
+
         analytic = t.grad if t.grad is not None else np.zeros_like(a)
         numeric = numerical_grad(f_i, a, eps)
         err = relative_error(analytic, numeric)
         errors.append(err)
         if raise_on_failure and err > tol and np.max(np.abs(analytic - numeric)) > atol:
-            raise AssertionError(f"gradient of argument {i} (shape {a.shape}) is off: relative "
-                                 f"error {err:.2e} > tol {tol:.0e}\nbackprop:\n{analytic}\n"
-                                 f"finite differences:\n{numeric}")
+            raise AssertionError(
+                f"gradient of argument {i} (shape {a.shape}) is off: relative "
+                f"error {err:.2e} > tol {tol:.0e}\nbackprop:\n{analytic}\n"
+                f"finite differences:\n{numeric}"
+            )
     return errors
 
 
@@ -554,8 +589,15 @@ def _activate(t: Tensor, name: str) -> Tensor:
     return getattr(t, name)()
 
 
-def scalar_chain(x: float = 1.0, y: float = 0.5, w1: float = 0.5, b1: float = 0.1,
-                 w2: float = -0.8, w3: float = 1.2, activations=("sigmoid", "sigmoid", "sigmoid")):
+def scalar_chain(
+    x: float = 1.0,
+    y: float = 0.5,
+    w1: float = 0.5,
+    b1: float = 0.1,
+    w2: float = -0.8,
+    w3: float = 1.2,
+    activations=("sigmoid", "sigmoid", "sigmoid"),
+):
     r"""The lectures' four-parameter, four-layer chain as a graph of scalars:
 
     .. math::
@@ -573,8 +615,10 @@ def scalar_chain(x: float = 1.0, y: float = 0.5, w1: float = 0.5, b1: float = 0.
     """
     if len(activations) != 3 or any(a not in _ACTIVATIONS for a in activations):
         raise ValueError(f"activations must be three of {_ACTIVATIONS}, got {activations!r}")
-    n = {k: Tensor(v, requires_grad=k not in ("x", "y"), name=k)
-         for k, v in dict(x=x, w1=w1, b1=b1, w2=w2, w3=w3, y=y).items()}
+    n = {
+        k: Tensor(v, requires_grad=k not in ("x", "y"), name=k)
+        for k, v in dict(x=x, w1=w1, b1=b1, w2=w2, w3=w3, y=y).items()
+    }
     n["w1*x"] = n["w1"] * n["x"]
     n["a1"] = n["w1*x"] + n["b1"]
     n["f1"] = _activate(n["a1"], activations[0])
@@ -596,7 +640,7 @@ def trace(root: Tensor) -> list[dict]:
     are included; unnamed nodes are called ``t0, t1, ...``."""
     order, seen, counter = [], set(), [0]
 
-    def visit(node):                     # recursive DFS: graphs in lessons are small
+    def visit(node):  # recursive DFS: graphs in lessons are small
         if id(node) in seen:
             return
         seen.add(id(node))
@@ -604,6 +648,7 @@ def trace(root: Tensor) -> list[dict]:
         for p in sorted(node._parents, key=lambda p: not p._parents):
             visit(p)
         order.append(node)
+
     visit(root)
 
     def label(t):
@@ -611,26 +656,35 @@ def trace(root: Tensor) -> list[dict]:
             t.name = f"t{counter[0]}"
             counter[0] += 1
         return t.name
+
     rows = []
     for node in order:
-        rows.append(dict(name=label(node), op=node.op,
-                         inputs=[label(p) for p in node._parents],
-                         value=node.data.copy(),
-                         grad=None if node.grad is None else np.array(node.grad)))
+        rows.append(
+            dict(
+                name=label(node),
+                op=node.op,
+                inputs=[label(p) for p in node._parents],
+                value=node.data.copy(),
+                grad=None if node.grad is None else np.array(node.grad),
+            )
+        )
     return rows
 
 
 def format_trace(root: Tensor, precision: int = 4) -> str:
     """:func:`trace` as a text table: step, node, operation, inputs, value, gradient."""
+
     def num(v):
         if v is None:
             return "-"
         v = np.asarray(v)
         return f"{float(v):.{precision}f}" if v.size == 1 else f"array{v.shape}"
+
     rows = trace(root)
     lines = [f"{'step':>4}  {'node':<8} {'op':<8} {'inputs':<14} {'value':>12} {'dL/dnode':>12}"]
     for i, r in enumerate(rows):
         op = "input" if r["op"] == "leaf" else r["op"]
-        lines.append(f"{i:>4}  {r['name']:<8} {op:<8} {', '.join(r['inputs']):<14} "
-                     f"{num(r['value']):>12} {num(r['grad']):>12}")
+        lines.append(
+            f"{i:>4}  {r['name']:<8} {op:<8} {', '.join(r['inputs']):<14} {num(r['value']):>12} {num(r['grad']):>12}"
+        )
     return "\n".join(lines)

@@ -54,14 +54,8 @@ def _nonneg(name, value) -> float:
 
 
 def _count(name, value, minimum=0) -> int:
-    if (
-        isinstance(value, bool)
-        or not float(value).is_integer()
-        or value < minimum
-    ):
-        raise ValueError(
-            f"{name} must be an integer >= {minimum}, got {value!r}"
-        )
+    if isinstance(value, bool) or not float(value).is_integer() or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
@@ -88,13 +82,9 @@ def legendre_features(x, degree: int) -> np.ndarray:
 def _check_fit_inputs(Phi, y):
     Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
     if Phi.ndim != 2:
-        raise ValueError(
-            f"Phi must be a 2-D (n, k) array, got shape {Phi.shape}"
-        )
+        raise ValueError(f"Phi must be a 2-D (n, k) array, got shape {Phi.shape}")
     if y.shape != (Phi.shape[0],):
-        raise ValueError(
-            f"y must have shape ({Phi.shape[0]},) to match Phi, got {y.shape}"
-        )
+        raise ValueError(f"y must have shape ({Phi.shape[0]},) to match Phi, got {y.shape}")
     if Phi.shape[0] == 0:
         raise ValueError("Phi has no rows (no training examples)")
     return Phi, y
@@ -148,9 +138,7 @@ def predict(Phi, w, b) -> np.ndarray:
     Phi = np.asarray(Phi, dtype=float)
     w = np.asarray(w, dtype=float)
     if Phi.ndim != 2 or Phi.shape[1] < w.size:
-        raise ValueError(
-            f"Phi must be 2-D with at least {w.size} columns, got {Phi.shape}"
-        )
+        raise ValueError(f"Phi must be 2-D with at least {w.size} columns, got {Phi.shape}")
     return Phi[:, : w.size] @ w + b
 
 
@@ -158,10 +146,7 @@ def mse(pred, y) -> float:
     r"""Mean squared error :math:`\frac1N\sum_i(\hat y_i - y_i)^2`."""
     pred, y = np.asarray(pred, dtype=float), np.asarray(y, dtype=float)
     if pred.shape != y.shape or pred.size == 0:
-        raise ValueError(
-            "pred and y must have one non-empty shape, got "
-            f"{pred.shape} and {y.shape}"
-        )
+        raise ValueError(f"pred and y must have one non-empty shape, got {pred.shape} and {y.shape}")
     return float(np.mean((pred - y) ** 2))
 
 
@@ -191,18 +176,13 @@ def capacity_sweep(Phi, y, evals: dict, capacities, lam: float = 0.0):
     caps = np.asarray([_count("capacity", k) for k in capacities], dtype=int)
     if caps.size == 0 or caps.max() > Phi.shape[1]:
         raise ValueError(
-            f"capacities must be non-empty and at most {Phi.shape[1]} "
-            f"(the columns of Phi), got {list(capacities)!r}"
+            f"capacities must be non-empty and at most {Phi.shape[1]} (the columns of Phi), got {list(capacities)!r}"
         )
-    evals = {
-        name: (np.asarray(P, dtype=float), np.asarray(t, dtype=float))
-        for name, (P, t) in evals.items()
-    }
+    evals = {name: (np.asarray(P, dtype=float), np.asarray(t, dtype=float)) for name, (P, t) in evals.items()}
     for name, (P, t) in evals.items():
         if P.ndim != 2 or P.shape[1] < caps.max() or t.shape != (P.shape[0],):
             raise ValueError(
-                f"evals[{name!r}] must be (Phi (m, >= {caps.max()}), y (m,)),"
-                f" got shapes {P.shape} and {t.shape}"
+                f"evals[{name!r}] must be (Phi (m, >= {caps.max()}), y (m,)), got shapes {P.shape} and {t.shape}"
             )
     train = np.empty(caps.size)
     errors = {name: np.empty(caps.size) for name in evals}
@@ -260,9 +240,7 @@ class EarlyStopping:
     def __call__(self, epoch, model, history) -> bool:
         loss = history.val_loss[-1]
         if loss is None:
-            raise ValueError(
-                "EarlyStopping needs a validation set (fit(val=...))"
-            )
+            raise ValueError("EarlyStopping needs a validation set (fit(val=...))")
         if loss < self.best_loss:
             self.best_loss, self.best_epoch = float(loss), int(epoch)
             self._best_params = [p.data.copy() for p in model.parameters()]

@@ -3,6 +3,7 @@
 Every generator takes a ``seed`` (or a ``numpy.random.Generator``) so that a
 lesson draws the same data on every run.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,9 @@ def _rng(seed):
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def linear_regression(n: int = 50, slope: float = 2.0, intercept: float = -1.0,
-                      noise: float = 0.5, x_range=(-1.0, 3.0), seed=0):
+def linear_regression(
+    n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.5, x_range=(-1.0, 3.0), seed=0
+):
     r"""``n`` points :math:`y = \text{slope}\,x + \text{intercept} + \varepsilon`,
     :math:`\varepsilon\sim\mathcal N(0, \text{noise}^2)`, x uniform in ``x_range``.
 
@@ -93,8 +95,7 @@ def _sklearn_seed(seed) -> int:
     return int(np.random.default_rng(seed).integers(2**31 - 1)) if seed is None else int(seed)
 
 
-def weight_decay_regression(n_train: int = 20, n_test: int = 100, d: int = 200,
-                            noise: float = 0.01, seed=0):
+def weight_decay_regression(n_train: int = 20, n_test: int = 100, d: int = 200, noise: float = 0.01, seed=0):
     r"""The high-dimensional regression of the weight-decay example:
 
     .. math:: y = 0.05 + \sum_{i=1}^d 0.01\,x_i + \varepsilon,\qquad
@@ -123,6 +124,7 @@ def two_moons(n: int = 200, noise: float = 0.1, seed=0):
     """Two interleaving half circles in 2-D (scikit-learn's ``make_moons``).
     Returns ``X`` of shape ``(n, 2)`` and integer labels ``y`` in {0, 1}."""
     from sklearn.datasets import make_moons
+
     n = _check_count("n", n, minimum=2)
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
@@ -134,13 +136,13 @@ def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed=0):
     """A small circle (label 1) inside a large one (label 0), radii ratio ``factor``
     (scikit-learn's ``make_circles``). Returns ``(X (n, 2), y (n,))``."""
     from sklearn.datasets import make_circles
+
     n = _check_count("n", n, minimum=2)
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
     if not 0 < factor < 1:
         raise ValueError(f"factor must lie in (0, 1), got {factor!r}")
-    X, y = make_circles(n_samples=n, noise=noise, factor=factor,
-                        random_state=_sklearn_seed(_rng(seed)))
+    X, y = make_circles(n_samples=n, noise=noise, factor=factor, random_state=_sklearn_seed(_rng(seed)))
     return X.astype(float), y.astype(np.int64)
 
 
@@ -148,12 +150,12 @@ def blobs(n: int = 300, centers: int = 3, std: float = 1.0, seed=0):
     """``centers`` Gaussian clusters in 2-D with standard deviation ``std``
     (scikit-learn's ``make_blobs``). Returns ``(X (n, 2), y (n,))``, y in 0..centers-1."""
     from sklearn.datasets import make_blobs
+
     n = _check_count("n", n)
     centers = _check_count("centers", centers)
     if std <= 0:
         raise ValueError(f"std must be > 0, got {std!r}")
-    X, y = make_blobs(n_samples=n, centers=centers, cluster_std=std,
-                      random_state=_sklearn_seed(_rng(seed)))
+    X, y = make_blobs(n_samples=n, centers=centers, cluster_std=std, random_state=_sklearn_seed(_rng(seed)))
     return X.astype(float), y.astype(np.int64)
 
 
@@ -187,21 +189,20 @@ def digits(val_fraction: float = 0.15, test_fraction: float = 0.15, seed=0, scal
     """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
+
     for name, f in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         if not 0 < f < 1:
             raise ValueError(f"{name} must lie in (0, 1), got {f!r}")
     if val_fraction + test_fraction >= 1:
-        raise ValueError(f"val_fraction + test_fraction must be < 1, got "
-                         f"{val_fraction} + {test_fraction}")
+        raise ValueError(f"val_fraction + test_fraction must be < 1, got {val_fraction} + {test_fraction}")
     X, y = load_digits(return_X_y=True)
     X = X.astype(float) / 16.0 if scale else X.astype(float)
     y = y.astype(np.int64)
     state = _sklearn_seed(_rng(seed))
-    X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=test_fraction, stratify=y, random_state=state)
+    X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=test_fraction, stratify=y, random_state=state)
     X_train, X_val, y_train, y_val = train_test_split(
-        X_rest, y_rest, test_size=val_fraction / (1 - test_fraction), stratify=y_rest,
-        random_state=state)
+        X_rest, y_rest, test_size=val_fraction / (1 - test_fraction), stratify=y_rest, random_state=state
+    )
     return DigitsSplit(X_train, y_train, X_val, y_val, X_test, y_test)
 
 
@@ -235,12 +236,12 @@ def minibatches(X, y, batch_size: int, rng=None, shuffle: bool = True, drop_last
     stop = n - n % batch_size if drop_last else n
     if stop == 0:
         raise ValueError(f"drop_last with batch_size {batch_size} > n = {n} leaves no batch")
-    return _batches(X, y, order, stop, batch_size)     # checked now, iterated later
+    return _batches(X, y, order, stop, batch_size)  # checked now, iterated later
 
 
 def _batches(X, y, order, stop, batch_size):
     for start in range(0, stop, batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         yield (X[idx], y[idx]) if y is not None else X[idx]
 
 
@@ -256,8 +257,9 @@ class RegressionTask:
         return iter((self.X_train, self.f_train, self.X_test, self.f_test))
 
 
-def teacher_regression(n_train: int = 200, n_test: int = 500, d: int = 5, teacher_width: int = 3,
-                       seed=0) -> RegressionTask:
+def teacher_regression(
+    n_train: int = 200, n_test: int = 500, d: int = 5, teacher_width: int = 3, seed=0
+) -> RegressionTask:
     r"""A small ReLU network as the ground truth: inputs :math:`x\sim\mathcal N(0, I_d/d)` and
     targets :math:`f(x) = \sum_{k=1}^{m} a_k\bigl(\mathrm{relu}(\sqrt d\, v_k^\top x) - 1/\sqrt{2\pi}\bigr)`
     with unit vectors :math:`v_k`, :math:`a_k\sim\mathcal N(0,1)` (``m`` = ``teacher_width``; the

@@ -5,6 +5,7 @@ A :class:`Landscape` is a function :math:`J:\mathbb{R}^d\to\mathbb{R}`. Its
 points of shape ``(..., d)``, so a lesson can evaluate a whole contour grid in
 one call.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -110,13 +111,19 @@ class Trajectory:
         return len(self.path) - 1
 
     def __repr__(self):
-        return (f"Trajectory(steps={self.steps}, final loss={self.losses[-1]:.6g}, "
-                f"{self.reason})")
+        return f"Trajectory(steps={self.steps}, final loss={self.losses[-1]:.6g}, {self.reason})"
 
 
-def gradient_descent(landscape: Landscape, theta0, lr: float, steps: int, *,
-                     grad_tol: float | None = None, loss_tol: float | None = None,
-                     blowup: float = 1e8) -> Trajectory:
+def gradient_descent(
+    landscape: Landscape,
+    theta0,
+    lr: float,
+    steps: int,
+    *,
+    grad_tol: float | None = None,
+    loss_tol: float | None = None,
+    blowup: float = 1e8,
+) -> Trajectory:
     r"""Plain gradient descent, :math:`\theta \leftarrow \theta - \eta \nabla J(\theta)`.
 
     Stops early when :math:`\|\nabla J\|_2 \le` ``grad_tol`` or when one step
@@ -138,7 +145,9 @@ def gradient_descent(landscape: Landscape, theta0, lr: float, steps: int, *,
         g = landscape.grad(theta)
         norms.append(float(np.linalg.norm(g)))
         if grad_tol is not None and norms[-1] <= grad_tol:
-            result.update(converged_at=k - 1, reason=f"converged at step {k - 1}: gradient norm {norms[-1]:.2e} <= {grad_tol:g}")
+            result.update(
+                converged_at=k - 1, reason=f"converged at step {k - 1}: gradient norm {norms[-1]:.2e} <= {grad_tol:g}"
+            )
             break
         theta = theta - lr * g
         loss = float(landscape.value(theta))
@@ -148,7 +157,9 @@ def gradient_descent(landscape: Landscape, theta0, lr: float, steps: int, *,
         path.append(theta.copy())
         losses.append(loss)
         if loss_tol is not None and losses[-2] - loss < loss_tol:
-            result.update(converged_at=k, reason=f"converged at step {k}: loss fell by {losses[-2] - loss:.2e} < {loss_tol:g}")
+            result.update(
+                converged_at=k, reason=f"converged at step {k}: loss fell by {losses[-2] - loss:.2e} < {loss_tol:g}"
+            )
             break
     return Trajectory(np.array(path), np.array(losses), np.array(norms), **result)
 
@@ -156,6 +167,7 @@ def gradient_descent(landscape: Landscape, theta0, lr: float, steps: int, *,
 # ----------------------------------------------------------------------------
 # test functions for the optimizer lessons
 # ----------------------------------------------------------------------------
+
 
 class Quadratic(Landscape):
     r"""A quadratic bowl :math:`J(\theta) = \frac12 (\theta - c)^\top A (\theta - c)`.
@@ -280,8 +292,8 @@ class Beale(Landscape):
         x, y = np.moveaxis(_as_points(theta, 2), -1, 0)
         k = np.arange(1, 4)
         x, y = x[..., None], y[..., None]
-        u = self.c - x + x * y**k                                 # residuals u_k
-        ux, uy = y**k - 1, k * x * y ** (k - 1)                   # their partial derivatives
+        u = self.c - x + x * y**k  # residuals u_k
+        ux, uy = y**k - 1, k * x * y ** (k - 1)  # their partial derivatives
         uxy, uyy = k * y ** (k - 1), k * (k - 1) * x * y ** np.maximum(k - 2, 0)
         return u, ux, uy, uxy, uyy
 
@@ -357,8 +369,17 @@ class Noisy(Landscape):
         return self.landscape.hessian(theta)
 
 
-def run(optimizer, landscape: Landscape, x0, steps: int, schedule=None, *,
-        grad_tol: float | None = None, blowup: float = 1e8, **hyper) -> Trajectory:
+def run(
+    optimizer,
+    landscape: Landscape,
+    x0,
+    steps: int,
+    schedule=None,
+    *,
+    grad_tol: float | None = None,
+    blowup: float = 1e8,
+    **hyper,
+) -> Trajectory:
     r"""Run any coursekit optimizer (and schedule) on a landscape; return its :class:`Trajectory`.
 
     ``optimizer`` is a class or a factory called as ``optimizer([theta], **hyper)``,
@@ -379,7 +400,7 @@ def run(optimizer, landscape: Landscape, x0, steps: int, schedule=None, *,
     opt = optimizer([theta], **hyper)
     closure_based = getattr(opt, "needs_closure", False)
     if closure_based and "max_iter" not in hyper:
-        opt.param_groups[0]["max_iter"] = 1                 # one L-BFGS iteration per step
+        opt.param_groups[0]["max_iter"] = 1  # one L-BFGS iteration per step
         opt.param_groups[0]["max_eval"] = hyper.get("max_eval", 25)
     plateau = schedule is not None and not callable(schedule) and hasattr(schedule, "step")
     if plateau:
@@ -402,8 +423,10 @@ def run(optimizer, landscape: Landscape, x0, steps: int, schedule=None, *,
             g = landscape.grad(theta)
             norms.append(float(np.linalg.norm(g)))
             if grad_tol is not None and norms[-1] <= grad_tol:
-                info.update(converged_at=k - 1, reason=f"converged at step {k - 1}: gradient norm "
-                                                       f"{norms[-1]:.2e} <= {grad_tol:g}")
+                info.update(
+                    converged_at=k - 1,
+                    reason=f"converged at step {k - 1}: gradient norm {norms[-1]:.2e} <= {grad_tol:g}",
+                )
                 lrs.pop()
                 break
             try:
@@ -459,7 +482,7 @@ class SoftmaxRegression(Landscape):
 
     def _logits(self, theta):
         W = _as_points(theta, self.dim).reshape(np.shape(theta)[:-1] + self.shape)
-        return W, self.X1 @ np.swapaxes(W, -1, -2)          # (..., N, classes)
+        return W, self.X1 @ np.swapaxes(W, -1, -2)  # (..., N, classes)
 
     def value(self, theta):
         W, z = self._logits(theta)
@@ -502,7 +525,7 @@ class SmoothAbs(Landscape):
 
     def value(self, theta):
         x = _as_points(theta, self.dim)
-        return np.sum(x**2 / (np.sqrt(1 + x**2) + 1), axis=-1)   # no cancellation near 0
+        return np.sum(x**2 / (np.sqrt(1 + x**2) + 1), axis=-1)  # no cancellation near 0
 
     def grad(self, theta):
         x = _as_points(theta, self.dim)

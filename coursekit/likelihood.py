@@ -15,9 +15,10 @@ broadcast against each other, so one call evaluates a whole grid of
 The estimator-simulation helpers at the end draw many data sets at once and
 return the estimates, so a lesson can measure bias, variance and consistency.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -42,11 +43,11 @@ def _binary(y, name: str = "y") -> np.ndarray:
 def _labels(labels, k: int | None = None) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"labels must be a non-empty 1-D integer array, got {labels.dtype} "
-                        f"of shape {labels.shape}")
+        raise TypeError(f"labels must be a non-empty 1-D integer array, got {labels.dtype} of shape {labels.shape}")
     if labels.min() < 0 or (k is not None and labels.max() >= k):
-        raise ValueError(f"labels must lie in 0..{'k-1' if k is None else k - 1}, "
-                         f"got min {labels.min()} and max {labels.max()}")
+        raise ValueError(
+            f"labels must lie in 0..{'k-1' if k is None else k - 1}, got min {labels.min()} and max {labels.max()}"
+        )
     return labels
 
 
@@ -69,8 +70,9 @@ def _distribution(p, name: str) -> np.ndarray:
     if p.ndim == 0 or p.shape[-1] == 0:
         raise ValueError(f"{name} must have a non-empty last axis, got shape {p.shape}")
     if np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0, atol=1e-9):
-        raise ValueError(f"{name} must be non-negative and sum to 1 along its last axis, "
-                         f"got sums {np.round(p.sum(axis=-1), 6)}")
+        raise ValueError(
+            f"{name} must be non-negative and sum to 1 along its last axis, got sums {np.round(p.sum(axis=-1), 6)}"
+        )
     return p
 
 
@@ -120,8 +122,8 @@ def gaussian_mle(x) -> tuple[float, float]:
     (divisor :math:`N`, not :math:`N-1`). Returns ``(mu_hat, sigma_hat)``.
     """
     x = _data(x)
-    mu = x.mean()                                    # mu_hat = (1/N) sum x_i
-    sigma = np.sqrt(np.mean((x - mu) ** 2))          # sigma_hat^2 = (1/N) sum (x_i - mu_hat)^2
+    mu = x.mean()  # mu_hat = (1/N) sum x_i
+    sigma = np.sqrt(np.mean((x - mu) ** 2))  # sigma_hat^2 = (1/N) sum (x_i - mu_hat)^2
     return float(mu), float(sigma)
 
 
@@ -146,7 +148,7 @@ def bernoulli_nll(y, p) -> np.ndarray:
     """
     y = _binary(y)
     p = _probability(p, "p")
-    k = y.mean()                                       # the fraction of ones
+    k = y.mean()  # the fraction of ones
     return -(_xlogy(k, p) + _xlogy(1.0 - k, 1.0 - p))  # 0 * log 0 = 0
 
 
@@ -244,8 +246,7 @@ def kl_divergence(p, q) -> np.ndarray:
 
 
 # ----------------------------------------------- estimators, by simulation
-def simulate(estimator: Callable, sampler: Callable, n: int, trials: int = 10_000,
-             seed=0) -> np.ndarray:
+def simulate(estimator: Callable, sampler: Callable, n: int, trials: int = 10_000, seed=0) -> np.ndarray:
     r"""Run ``estimator`` on ``trials`` independent data sets of size ``n``.
 
     ``sampler(rng, size)`` draws an array of shape ``size = (trials, n)``;
@@ -271,8 +272,8 @@ def bias_variance(estimates, truth: float) -> dict:
     :math:`\mathbb E[(\hat\theta-\theta)^2] = \text{bias}^2 + \text{variance}`,
     estimated from simulated ``estimates``."""
     est = _data(estimates, "estimates")
-    bias = est.mean() - truth                      # E[theta_hat] - theta
-    variance = est.var()                           # E[(theta_hat - E theta_hat)^2]
+    bias = est.mean() - truth  # E[theta_hat] - theta
+    variance = est.var()  # E[(theta_hat - E theta_hat)^2]
     return {"bias": float(bias), "variance": float(variance), "mse": float(bias**2 + variance)}
 
 

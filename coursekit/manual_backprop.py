@@ -55,9 +55,7 @@ _LOSSES = ("mse", "bce")
 
 def _check_activation(name):
     if name not in ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {ACTIVATIONS}, got {name!r}"
-        )
+        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {name!r}")
 
 
 def activation(name: str, a) -> np.ndarray:
@@ -114,9 +112,7 @@ def init_mlp(sizes, scale: float = 1.0, rng=None) -> list:
     """
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(
-            f"sizes must list at least two positive sizes, got {sizes!r}"
-        )
+        raise ValueError(f"sizes must list at least two positive sizes, got {sizes!r}")
     if not scale > 0:
         raise ValueError(f"scale must be > 0, got {scale!r}")
     rng = np.random.default_rng(rng)
@@ -134,14 +130,10 @@ def _check_params(params):
         raise ValueError("params is empty: pass [(W1, b1), ...] from init_mlp")
     for l, (W, b) in enumerate(params, start=1):
         if W.ndim != 2 or b.shape != (W.shape[0],):
-            raise ValueError(
-                f"layer {l}: W must be (n_out, n_in) and b (n_out,), "
-                f"got {W.shape} and {b.shape}"
-            )
+            raise ValueError(f"layer {l}: W must be (n_out, n_in) and b (n_out,), got {W.shape} and {b.shape}")
         if l > 1 and W.shape[1] != params[l - 2][0].shape[0]:
             raise ValueError(
-                f"layer {l}: W has {W.shape[1]} inputs but layer "
-                f"{l - 1} has {params[l - 2][0].shape[0]} outputs"
+                f"layer {l}: W has {W.shape[1]} inputs but layer {l - 1} has {params[l - 2][0].shape[0]} outputs"
             )
 
 
@@ -157,9 +149,7 @@ def mlp_forward(params, X, activation_name: str = "tanh"):
     _check_activation(activation_name)
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != params[0][0].shape[1]:
-        raise ValueError(
-            f"X must have shape (N, {params[0][0].shape[1]}), got {X.shape}"
-        )
+        raise ValueError(f"X must have shape (N, {params[0][0].shape[1]}), got {X.shape}")
     A, H = [], [X]
     for l, (W, b) in enumerate(params, start=1):
         a = H[-1] @ W.T + b  # a = W h + b, one row per example
@@ -182,15 +172,10 @@ def mlp_backward(params, A, H, grad_output, activation_name: str = "tanh"):
     _check_params(params)
     delta = np.asarray(grad_output, dtype=float)  # δ^(L): the output is linear
     if delta.shape != H[-1].shape:
-        raise ValueError(
-            f"grad_output must have the output's shape {H[-1].shape}, "
-            f"got {delta.shape}"
-        )
+        raise ValueError(f"grad_output must have the output's shape {H[-1].shape}, got {delta.shape}")
     L = len(params)
     if len(A) != L or len(H) != L + 1:
-        raise ValueError(
-            f"A and H must come from mlp_forward on these {L} layers"
-        )
+        raise ValueError(f"A and H must come from mlp_forward on these {L} layers")
     grads, deltas = [None] * L, [None] * L
     for l in range(L, 0, -1):
         W = params[l - 1][0]
@@ -216,9 +201,7 @@ def _loss(output, y, loss):
     return float(value), (expit(z) - y) / n  # ∂ℓ/∂z = σ(z) - y
 
 
-def loss_and_grad(
-    params, X, y, activation_name: str = "tanh", loss: str = "mse"
-):
+def loss_and_grad(params, X, y, activation_name: str = "tanh", loss: str = "mse"):
     r"""One forward and one backward pass on the batch ``(X, y)``.
 
     ``loss="mse"``: the mean of :math:`(\hat y - y)^2` over all outputs;
@@ -244,14 +227,9 @@ def unflatten(theta, like) -> list:
     theta = np.asarray(theta, dtype=float)
     sizes = [p.size for layer in like for p in layer]
     if theta.shape != (sum(sizes),):
-        raise ValueError(
-            f"theta must have shape ({sum(sizes)},), got {theta.shape}"
-        )
+        raise ValueError(f"theta must have shape ({sum(sizes)},), got {theta.shape}")
     parts = np.split(theta, np.cumsum(sizes)[:-1])
-    return [
-        (parts[2 * i].reshape(W.shape), parts[2 * i + 1].reshape(b.shape))
-        for i, (W, b) in enumerate(like)
-    ]
+    return [(parts[2 * i].reshape(W.shape), parts[2 * i + 1].reshape(b.shape)) for i, (W, b) in enumerate(like)]
 
 
 def layer_gradient_norms(grads) -> np.ndarray:
@@ -270,12 +248,8 @@ def multiply_adds(sizes, batch: int) -> dict:
     """
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1 or int(batch) < 1:
-        raise ValueError(
-            f"need >= 2 positive sizes and batch >= 1, got {sizes}, {batch}"
-        )
-    per_layer = [
-        batch * n_in * n_out for n_in, n_out in itertools.pairwise(sizes)
-    ]
+        raise ValueError(f"need >= 2 positive sizes and batch >= 1, got {sizes}, {batch}")
+    per_layer = [batch * n_in * n_out for n_in, n_out in itertools.pairwise(sizes)]
     forward = sum(per_layer)
     backward = 2 * forward - per_layer[0]
     return {"forward": forward, "backward": backward}
@@ -285,14 +259,10 @@ def multiply_adds(sizes, batch: int) -> dict:
 class TrainRun:
     """A short full-batch gradient-descent run of :func:`train_mlp`."""
 
-    loss: list = field(
-        default_factory=list
-    )  # the loss before each step (and after the last)
+    loss: list = field(default_factory=list)  # the loss before each step (and after the last)
     norms: np.ndarray | None = None  # per-layer ‖∂ℓ/∂W‖ at initialisation
     diverged: bool = False
-    diverged_at: int | None = (
-        None  # the step whose loss was not finite or > 1e6
-    )
+    diverged_at: int | None = None  # the step whose loss was not finite or > 1e6
 
 
 def train_mlp(
@@ -318,9 +288,7 @@ def train_mlp(
     run = TrainRun()
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(int(steps) + 1):
-            value, grads, _ = loss_and_grad(
-                params, X, y, activation_name, loss
-            )
+            value, grads, _ = loss_and_grad(params, X, y, activation_name, loss)
             if t == 0:
                 run.norms = layer_gradient_norms(grads)
             if not np.isfinite(value) or value > 1e6:
@@ -329,8 +297,5 @@ def train_mlp(
             run.loss.append(value)
             if t == steps:
                 break
-            params = [
-                (W - lr * dW, b - lr * db)
-                for (W, b), (dW, db) in zip(params, grads)
-            ]
+            params = [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads)]
     return run

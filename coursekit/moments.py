@@ -24,6 +24,7 @@ stream of gradients that do not depend on the parameters,
 Two more estimates of means and spreads serve the dropout lesson's Monte-Carlo
 check: :func:`running_mean` and :func:`dropout_std`.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -81,7 +82,7 @@ def ema_weights(beta: float, t: int) -> np.ndarray:
     if isinstance(t, bool) or int(t) != t or t < 1:
         raise ValueError(f"t must be a positive integer, got {t!r}")
     i = np.arange(1, int(t) + 1)
-    return (1.0 - beta) * beta ** (int(t) - i)          # (1 - beta) beta^(t - i)
+    return (1.0 - beta) * beta ** (int(t) - i)  # (1 - beta) beta^(t - i)
 
 
 def bias_correction(beta: float, t) -> np.ndarray | float:
@@ -91,7 +92,7 @@ def bias_correction(beta: float, t) -> np.ndarray | float:
     t = np.asarray(t, dtype=float)
     if np.any(t < 1) or np.any(t != np.round(t)):
         raise ValueError(f"t must hold positive integers, got {t!r}")
-    out = 1.0 - beta**t                                  # 1 - beta^t
+    out = 1.0 - beta**t  # 1 - beta^t
     return float(out) if out.ndim == 0 else out
 
 
@@ -104,10 +105,10 @@ def debiased_ema(g, beta: float) -> np.ndarray:
 class Moments(NamedTuple):
     """Adam's four moment estimates over a stream, each of the stream's shape."""
 
-    m: np.ndarray       #: first moment, biased towards 0
-    v: np.ndarray       #: second moment, biased towards 0
-    m_hat: np.ndarray   #: m / (1 - beta1^t)
-    v_hat: np.ndarray   #: v / (1 - beta2^t)
+    m: np.ndarray  #: first moment, biased towards 0
+    v: np.ndarray  #: second moment, biased towards 0
+    m_hat: np.ndarray  #: m / (1 - beta1^t)
+    v_hat: np.ndarray  #: v / (1 - beta2^t)
 
 
 def adam_moments(g, betas=(0.9, 0.999)) -> Moments:
@@ -121,10 +122,10 @@ def adam_moments(g, betas=(0.9, 0.999)) -> Moments:
     g = _check_stream(g)
     beta1, beta2 = _check_betas(betas)
     t = _steps(g.shape[0], g.ndim)
-    m = ema(g, beta1)                        # m_t = b1 m_{t-1} + (1 - b1) g_t
-    v = ema(g * g, beta2)                    # v_t = b2 v_{t-1} + (1 - b2) g_t^2
-    m_hat = m / bias_correction(beta1, t)    # m^_t = m_t / (1 - b1^t)
-    v_hat = v / bias_correction(beta2, t)    # v^_t = v_t / (1 - b2^t)
+    m = ema(g, beta1)  # m_t = b1 m_{t-1} + (1 - b1) g_t
+    v = ema(g * g, beta2)  # v_t = b2 v_{t-1} + (1 - b2) g_t^2
+    m_hat = m / bias_correction(beta1, t)  # m^_t = m_t / (1 - b1^t)
+    v_hat = v / bias_correction(beta2, t)  # v^_t = v_t / (1 - b2^t)
     return Moments(m, v, m_hat, v_hat)
 
 
@@ -136,8 +137,9 @@ def _check_betas(betas) -> tuple[float, float]:
     return _check_beta(beta1, "betas[0]"), _check_beta(beta2, "betas[1]")
 
 
-def adam_step(g, betas=(0.9, 0.999), eps: float = 1e-8, *, correct_m: bool = True,
-              correct_v: bool = True) -> np.ndarray:
+def adam_step(
+    g, betas=(0.9, 0.999), eps: float = 1e-8, *, correct_m: bool = True, correct_v: bool = True
+) -> np.ndarray:
     r"""Adam's update per unit learning rate for every step of the stream ``g``:
 
     .. math:: u_t = \frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon},
@@ -154,7 +156,7 @@ def adam_step(g, betas=(0.9, 0.999), eps: float = 1e-8, *, correct_m: bool = Tru
     mo = adam_moments(g, betas)
     m = mo.m_hat if correct_m else mo.m
     v = mo.v_hat if correct_v else mo.v
-    return m / (np.sqrt(v) + eps)            # u_t = m^_t / (sqrt(v^_t) + eps)
+    return m / (np.sqrt(v) + eps)  # u_t = m^_t / (sqrt(v^_t) + eps)
 
 
 def stationary_step(mean, std) -> np.ndarray | float:
@@ -175,7 +177,7 @@ def stationary_step(mean, std) -> np.ndarray | float:
         raise ValueError(f"std must be >= 0, got {std!r}")
     if np.any((mean == 0) & (std == 0)):
         raise ValueError("mean and std are both 0: a zero stream has no step")
-    out = mean / np.sqrt(std**2 + mean**2)   # E g / sqrt(Var g + (E g)^2)
+    out = mean / np.sqrt(std**2 + mean**2)  # E g / sqrt(Var g + (E g)^2)
     return float(out) if out.ndim == 0 else out
 
 
@@ -183,7 +185,7 @@ def running_mean(x) -> np.ndarray:
     r"""The mean of the first :math:`k` samples, :math:`\bar x_k = \frac1k\sum_{j\le k} x_j`, for
     every :math:`k` (``x`` of shape ``(K, ...)``, samples along axis 0)."""
     x = _check_stream(x)
-    return np.cumsum(x, axis=0) / _steps(x.shape[0], x.ndim)   # (x_1 + ... + x_k) / k
+    return np.cumsum(x, axis=0) / _steps(x.shape[0], x.ndim)  # (x_1 + ... + x_k) / k
 
 
 def dropout_std(a, p: float) -> np.ndarray | float:
@@ -197,5 +199,5 @@ def dropout_std(a, p: float) -> np.ndarray | float:
     """
     if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p < 1:
         raise ValueError(f"p must be a number in [0, 1), got {p!r}")
-    out = np.abs(np.asarray(a, dtype=float)) * np.sqrt(p / (1.0 - p))   # |a| sqrt(p / (1 - p))
+    out = np.abs(np.asarray(a, dtype=float)) * np.sqrt(p / (1.0 - p))  # |a| sqrt(p / (1 - p))
     return float(out) if out.ndim == 0 else out

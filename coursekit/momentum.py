@@ -64,10 +64,7 @@ def _positive(name, value, allow_zero=False):
     value = np.asarray(value, dtype=float)
     bad = ~np.isfinite(value) | (value < 0 if allow_zero else value <= 0)
     if np.any(bad):
-        raise ValueError(
-            f"{name} must be {'non-negative' if allow_zero else 'positive'} "
-            f"and finite, got {value!r}"
-        )
+        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'} and finite, got {value!r}")
     return value
 
 
@@ -128,12 +125,8 @@ def worst_rate(eigenvalues, lr, momentum, method="heavy_ball"):
     ``lr`` and ``momentum`` may be arrays (a grid); the eigenvalues are reduced over."""
     lam = np.asarray(eigenvalues, dtype=float)
     if lam.ndim != 1 or lam.size == 0:
-        raise ValueError(
-            f"eigenvalues must be a non-empty 1-D array, got shape {lam.shape}"
-        )
-    lr, momentum = np.broadcast_arrays(
-        np.asarray(lr, float), np.asarray(momentum, float)
-    )
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape {lam.shape}")
+    lr, momentum = np.broadcast_arrays(np.asarray(lr, float), np.asarray(momentum, float))
     return rate(lam, lr[..., None], momentum[..., None], method).max(axis=-1)
 
 
@@ -156,9 +149,7 @@ def _bounds(lam_min, lam_max):
     lam_min = float(_positive("lam_min", lam_min))
     lam_max = float(_positive("lam_max", lam_max))
     if lam_max < lam_min:
-        raise ValueError(
-            f"lam_max must be >= lam_min, got lam_min={lam_min!r}, lam_max={lam_max!r}"
-        )
+        raise ValueError(f"lam_max must be >= lam_min, got lam_min={lam_min!r}, lam_max={lam_max!r}")
     return lam_min, lam_max
 
 
@@ -209,9 +200,7 @@ def nesterov_convex_momentum(steps):
     :math:`t_{k+1} = (1 + \sqrt{1 + 4t_k^2})/2`. So :math:`\mu_1 = 0` and
     :math:`\mu_k \approx (k-1)/(k+2)`. Use with :func:`nesterov_path` and ``lr = 1/L``."""
     if int(steps) != steps or steps < 0:
-        raise ValueError(
-            f"steps must be a non-negative integer, got {steps!r}"
-        )
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     t = np.ones(int(steps) + 2)  # t[k] is t_k; t[0] is a placeholder
     for k in range(1, int(steps) + 1):
         t[k + 1] = (1 + np.sqrt(1 + 4 * t[k] ** 2)) / 2
@@ -232,9 +221,7 @@ def nesterov_path(grad, theta0, lr, momenta):
     theta = prev = np.array(theta0, dtype=float)
     path = [theta]
     for mu in momenta:
-        y = theta + mu * (
-            theta - prev
-        )  # y_k = theta_k + mu_k (theta_k - theta_{k-1})
+        y = theta + mu * (theta - prev)  # y_k = theta_k + mu_k (theta_k - theta_{k-1})
         theta, prev = (
             y - lr * grad(y),
             theta,
@@ -256,13 +243,8 @@ def stationary_variance(lam, lr, momentum, noise):
     mu = _momentum(momentum)
     noise = _positive("noise", noise, allow_zero=True)
     if np.any(lr * lam >= 2 * (1 + mu)):
-        raise ValueError(
-            "the recurrence is unstable (lr * lam >= 2 (1 + momentum)): "
-            "there is no stationary variance"
-        )
-    return (
-        lr * noise**2 * (1 + mu) / (lam * (1 - mu) * (2 * (1 + mu) - lr * lam))
-    )
+        raise ValueError("the recurrence is unstable (lr * lam >= 2 (1 + momentum)): there is no stationary variance")
+    return lr * noise**2 * (1 + mu) / (lam * (1 - mu) * (2 * (1 + mu) - lr * lam))
 
 
 @dataclass
@@ -283,9 +265,7 @@ class Errors:
         return self.diverged_at is not None
 
 
-def quadratic_errors(
-    eigenvalues, e0, lr, momentum, steps, method="heavy_ball", blowup=1e6
-):
+def quadratic_errors(eigenvalues, e0, lr, momentum, steps, method="heavy_ball", blowup=1e6):
     r"""Run gradient descent, heavy ball or Nesterov on :math:`J = \frac12 e^\top \operatorname{diag}(\lambda) e`
     from error ``e0`` (in the eigenbasis), with :math:`e_{-1} = e_0`; returns :class:`Errors`.
 
@@ -298,13 +278,9 @@ def quadratic_errors(
     lam = _positive("eigenvalues", eigenvalues, allow_zero=True)
     e = np.array(e0, dtype=float)
     if lam.ndim != 1 or e.shape != lam.shape:
-        raise ValueError(
-            f"e0 must have the shape of eigenvalues {lam.shape}, got {e.shape}"
-        )
+        raise ValueError(f"e0 must have the shape of eigenvalues {lam.shape}, got {e.shape}")
     if int(steps) != steps or steps < 0:
-        raise ValueError(
-            f"steps must be a non-negative integer, got {steps!r}"
-        )
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     a, c = _coefficients(lam, lr, momentum, method)
     out = np.empty((int(steps) + 1, lam.size))
     out[0] = e
@@ -328,9 +304,7 @@ def measured_rate(norms, floor=1e-12):
     slope of its envelope through two of its peaks."""
     norms = np.asarray(norms, dtype=float)
     if norms.ndim != 1 or len(norms) < 5:
-        raise ValueError(
-            f"norms must be a 1-D curve of at least 5 entries, got shape {norms.shape}"
-        )
+        raise ValueError(f"norms must be a 1-D curve of at least 5 entries, got shape {norms.shape}")
     if not norms[0] > 0:
         raise ValueError(f"norms must start positive, got {norms[0]!r}")
     below = np.flatnonzero(norms < floor * norms[0])
@@ -349,17 +323,13 @@ def _run_form(grad, theta0, lrs, momentum, velocity):
     theta = np.array(theta0, dtype=float)
     lrs = np.asarray(lrs, dtype=float)
     if lrs.ndim != 1 or np.any(~np.isfinite(lrs) | (lrs <= 0)):
-        raise ValueError(
-            f"lrs must be a 1-D array of positive rates, got {lrs!r}"
-        )
+        raise ValueError(f"lrs must be a 1-D array of positive rates, got {lrs!r}")
     mu = float(_momentum(momentum))
     path, state = [theta.copy()], np.zeros_like(theta)
     for eta in lrs:
         g = grad(theta)
         if velocity:
-            state = (
-                mu * state - eta * g
-            )  # v <- beta v - alpha g   (alpha = eta_k, beta = mu)
+            state = mu * state - eta * g  # v <- beta v - alpha g   (alpha = eta_k, beta = mu)
             theta = theta + state  # theta <- theta + v
         else:
             state = mu * state + g  # m <- mu m + g
@@ -404,9 +374,7 @@ class CyclingExample(Landscape):
         return np.where(
             x < 1,
             12.5 * x**2,
-            np.where(
-                x < 2, 0.5 * x**2 + 24 * x - 12, 12.5 * x**2 - 24 * x + 36
-            ),
+            np.where(x < 2, 0.5 * x**2 + 24 * x - 12, 12.5 * x**2 - 24 * x + 36),
         )
 
     def grad(self, theta):

@@ -21,6 +21,7 @@ batch (torch's ``reduction="mean"``), give torch's values, and never overflow:
 they are computed from log-sum-exp and ``log1p(exp(-|z|))`` forms, so logits of
 :math:`\pm1000` give finite losses and gradients.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -30,9 +31,22 @@ from scipy.special import expit
 
 from .backprop import Tensor, _as_tensor, _node
 
-__all__ = ["Module", "Linear", "ReLU", "Tanh", "Sigmoid", "Identity", "Dropout", "Sequential",
-           "MLP", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "cross_entropy", "accuracy"]
+__all__ = [
+    "Module",
+    "Linear",
+    "ReLU",
+    "Tanh",
+    "Sigmoid",
+    "Identity",
+    "Dropout",
+    "Sequential",
+    "MLP",
+    "mse_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "accuracy",
+]
 
 
 def _rng(rng) -> np.random.Generator:
@@ -53,6 +67,7 @@ def _positive_int(name, value) -> int:
 # --------------------------------------------------------------------------
 # modules
 # --------------------------------------------------------------------------
+
 
 class Module:
     """Base class of layers and networks.
@@ -98,14 +113,14 @@ class Module:
         for p in self.parameters():
             p.grad = None
 
-    def train(self, mode: bool = True) -> "Module":
+    def train(self, mode: bool = True) -> Module:
         """Training mode (dropout active); ``train(False)`` is ``eval()``."""
         self.training = bool(mode)
         for child in self.children():
             child.train(mode)
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Module:
         """Evaluation mode (dropout is the identity)."""
         return self.train(False)
 
@@ -138,8 +153,7 @@ class Linear(Module):
     The bias starts at zero. ``rng`` is a seed or numpy Generator.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 init: str = "he", rng=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, init: str = "he", rng=None):
         self.in_features = _positive_int("in_features", in_features)
         self.out_features = _positive_int("out_features", out_features)
         if init == "he":
@@ -149,16 +163,17 @@ class Linear(Module):
         else:
             raise ValueError(f"init must be 'he' or 'glorot', got {init!r}")
         rng = _rng(rng)
-        self.weight = Tensor(rng.uniform(-r, r, size=(in_features, out_features)),
-                             requires_grad=True, name="W")
+        self.weight = Tensor(rng.uniform(-r, r, size=(in_features, out_features)), requires_grad=True, name="W")
         self.bias = Tensor(np.zeros(out_features), requires_grad=True, name="b") if bias else None
 
     def forward(self, x):
         x = _as_tensor(x)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise ValueError(f"Linear({self.in_features}, {self.out_features}) expects inputs whose "
-                             f"last axis has {self.in_features} features, got shape {x.shape}")
-        out = x @ self.weight                      # (n, in) @ (in, out)
+            raise ValueError(
+                f"Linear({self.in_features}, {self.out_features}) expects inputs whose "
+                f"last axis has {self.in_features} features, got shape {x.shape}"
+            )
+        out = x @ self.weight  # (n, in) @ (in, out)
         return out + self.bias if self.bias is not None else out
 
     def __repr__(self):
@@ -167,6 +182,7 @@ class Linear(Module):
 
 class _Elementwise(Module):
     """An activation applied element-wise: the Tensor method named by ``op``."""
+
     op = ""
 
     def forward(self, x):
@@ -178,16 +194,19 @@ class _Elementwise(Module):
 
 class ReLU(_Elementwise):
     """:math:`\\max(x, 0)` element-wise."""
+
     op = "relu"
 
 
 class Tanh(_Elementwise):
     """:math:`\\tanh x` element-wise."""
+
     op = "tanh"
 
 
 class Sigmoid(_Elementwise):
     """:math:`1/(1+e^{-x})` element-wise."""
+
     op = "sigmoid"
 
 
@@ -228,8 +247,8 @@ class Dropout(Module):
         x = _as_tensor(x)
         if not self.training or self.p == 0.0:
             return x
-        keep = self.rng.random(x.shape) >= self.p          # m_i ~ Bernoulli(1 - p)
-        return x * (keep / (1.0 - self.p))                  # a_i m_i / (1 - p)
+        keep = self.rng.random(x.shape) >= self.p  # m_i ~ Bernoulli(1 - p)
+        return x * (keep / (1.0 - self.p))  # a_i m_i / (1 - p)
 
     def __repr__(self):
         return f"Dropout(p={self.p})"
@@ -293,11 +312,14 @@ class MLP(Sequential):
 # losses (mean over the batch)
 # --------------------------------------------------------------------------
 
+
 def _target(target, like: Tensor, loss: str) -> np.ndarray:
     t = target.data if isinstance(target, Tensor) else np.asarray(target, dtype=float)
     if t.shape != like.shape:
-        raise ValueError(f"{loss}: input has shape {like.shape} but target has shape {t.shape}; "
-                         f"they must match (reshape one, e.g. y.reshape(-1, 1))")
+        raise ValueError(
+            f"{loss}: input has shape {like.shape} but target has shape {t.shape}; "
+            f"they must match (reshape one, e.g. y.reshape(-1, 1))"
+        )
     return t
 
 
@@ -316,13 +338,14 @@ def mse_loss(input, target) -> Tensor:
     diff = x.data - t.data
     n = diff.size
 
-    def backward(g):                          # dL/dy_hat = 2 (y_hat - y) / N
+    def backward(g):  # dL/dy_hat = 2 (y_hat - y) / N
         d = g * 2.0 * diff / n
         return d, -d
-    return _node(np.mean(diff ** 2), (x, t), backward, "mse")
+
+    return _node(np.mean(diff**2), (x, t), backward, "mse")
 
 
-_BCE_EPS = float(np.float32(1e-12))     # torch's clamp, a float32 constant: 9.99999996e-13
+_BCE_EPS = float(np.float32(1e-12))  # torch's clamp, a float32 constant: 9.99999996e-13
 
 
 def binary_cross_entropy(input, target) -> Tensor:
@@ -338,19 +361,21 @@ def binary_cross_entropy(input, target) -> Tensor:
     _nonempty(p, "binary_cross_entropy")
     y = _target(target, p, "binary_cross_entropy")
     if np.any((p.data < 0) | (p.data > 1)) or np.isnan(p.data).any():
-        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] (got "
-                         f"min {np.nanmin(p.data):g}, max {np.nanmax(p.data):g}); for logits use "
-                         "binary_cross_entropy_with_logits")
+        raise ValueError(
+            "binary_cross_entropy: input must hold probabilities in [0, 1] (got "
+            f"min {np.nanmin(p.data):g}, max {np.nanmax(p.data):g}); for logits use "
+            "binary_cross_entropy_with_logits"
+        )
     if np.any((y < 0) | (y > 1)):
-        raise ValueError(f"binary_cross_entropy: target must lie in [0, 1], got min {y.min():g}, "
-                         f"max {y.max():g}")
+        raise ValueError(f"binary_cross_entropy: target must lie in [0, 1], got min {y.min():g}, max {y.max():g}")
     with np.errstate(divide="ignore"):
         log_p = np.maximum(np.log(p.data), -100.0)
         log_1mp = np.maximum(np.log1p(-p.data), -100.0)
     n = p.data.size
 
-    def backward(g):                          # dL/dp = (p - y) / (p (1 - p)) / N
+    def backward(g):  # dL/dp = (p - y) / (p (1 - p)) / N
         return (g * (p.data - y) / np.maximum(p.data * (1.0 - p.data), _BCE_EPS) / n,)
+
     return _node(-np.mean(y * log_p + (1.0 - y) * log_1mp), (p,), backward, "bce")
 
 
@@ -370,24 +395,25 @@ def binary_cross_entropy_with_logits(input, target) -> Tensor:
     loss = np.maximum(zd, 0.0) - zd * y + np.log1p(np.exp(-np.abs(zd)))
     n = zd.size
 
-    def backward(g):                          # dL/dz = (sigma(z) - y) / N
+    def backward(g):  # dL/dz = (sigma(z) - y) / N
         return (g * (expit(zd) - y) / n,)
+
     return _node(np.mean(loss), (z,), backward, "bce_logits")
 
 
 def _labels(labels, n: int, classes: int, loss: str) -> np.ndarray:
     y = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
     if y.shape != (n,):
-        raise ValueError(f"{loss}: labels must have shape ({n},) to match {n} rows of logits, "
-                         f"got shape {y.shape}")
+        raise ValueError(f"{loss}: labels must have shape ({n},) to match {n} rows of logits, got shape {y.shape}")
     if y.dtype.kind not in "iu":
         if y.dtype.kind == "f" and np.all(y == np.round(y)):
             y = y.astype(np.int64)
         else:
             raise ValueError(f"{loss}: labels must be integer class indices, got dtype {y.dtype}")
     if n and (y.min() < 0 or y.max() >= classes):
-        raise ValueError(f"{loss}: labels must lie in 0..{classes - 1} for {classes} classes, "
-                         f"got values from {y.min()} to {y.max()}")
+        raise ValueError(
+            f"{loss}: labels must lie in 0..{classes - 1} for {classes} classes, got values from {y.min()} to {y.max()}"
+        )
     return y
 
 
@@ -408,16 +434,17 @@ def cross_entropy(logits, labels) -> Tensor:
         raise ValueError("cross_entropy: the batch is empty (0 rows of logits)")
     y = _labels(labels, n, classes, "cross_entropy")
     rows = np.arange(n)
-    shifted = z.data - z.data.max(axis=1, keepdims=True)        # z - max z: exp <= 1
+    shifted = z.data - z.data.max(axis=1, keepdims=True)  # z - max z: exp <= 1
     exp = np.exp(shifted)
     total = exp.sum(axis=1)
-    loss = np.sum(np.log(total) - shifted[rows, y]) / n          # logsumexp(z_i) - z_{i,y_i}
+    loss = np.sum(np.log(total) - shifted[rows, y]) / n  # logsumexp(z_i) - z_{i,y_i}
 
-    def backward(g):                          # dL/dz = (softmax(z) - onehot(y)) / n
+    def backward(g):  # dL/dz = (softmax(z) - onehot(y)) / n
         d = exp / total[:, None]
         d[rows, y] -= 1.0
         d *= g / n
         return (d,)
+
     return _node(loss, (z,), backward, "cross_entropy")
 
 

@@ -46,6 +46,7 @@ Where torch (and therefore coursekit) differs from a paper or the notes:
   an L2 term added to the gradient; **AdamW** decays the weights directly
   (decoupled), which is *not* the same for Adam; see :func:`with_l2`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -54,18 +55,31 @@ import numbers
 
 import numpy as np
 
-try:                                  # BLAS axpy: y += a x in one pass, like torch's add_(x, alpha=a)
-    from scipy.linalg.blas import daxpy as _daxpy, saxpy as _saxpy
-except ImportError:                   # pragma: no cover
+try:  # BLAS axpy: y += a x in one pass, like torch's add_(x, alpha=a)
+    from scipy.linalg.blas import daxpy as _daxpy
+    from scipy.linalg.blas import saxpy as _saxpy
+except ImportError:  # pragma: no cover
     _daxpy = _saxpy = None
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "LBFGS",
-           "newton", "heavy_ball", "nesterov_lookahead", "with_l2"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "LBFGS",  # noqa: F822 (from second_order, on first use: __getattr__)
+    "newton",  # noqa: F822
+    "heavy_ball",
+    "nesterov_lookahead",
+    "with_l2",
+]
 
 
 # ----------------------------------------------------------------------------
 # checking arguments
 # ----------------------------------------------------------------------------
+
 
 def _number(name, value, *, low=0.0, low_open=False, high=None, high_open=True):
     """``value`` as a float, or a ValueError/TypeError naming ``name`` and ``value``."""
@@ -93,11 +107,14 @@ def _param_array(p, where):
     """The float array a parameter (array or object with ``.data``) holds."""
     arr = p if isinstance(p, np.ndarray) else getattr(p, "data", None)
     if not isinstance(arr, np.ndarray):
-        raise TypeError(f"{where} must be a float numpy array or an object with a .data "
-                        f"array (a Tensor), got {type(p).__name__}")
+        raise TypeError(
+            f"{where} must be a float numpy array or an object with a .data array (a Tensor), got {type(p).__name__}"
+        )
     if not np.issubdtype(arr.dtype, np.floating):
-        raise TypeError(f"{where} has dtype {arr.dtype}; an in-place update would truncate it, "
-                        f"so pass a float array (e.g. x.astype(float))")
+        raise TypeError(
+            f"{where} has dtype {arr.dtype}; an in-place update would truncate it, "
+            f"so pass a float array (e.g. x.astype(float))"
+        )
     if not arr.flags.writeable:
         raise ValueError(f"{where} is read-only; pass a writeable array")
     return arr
@@ -110,11 +127,17 @@ def _axpy(y, a, x):
     ``y.add_(x, alpha=a)`` needs one. The result is the same to round-off.
     """
     blas = {np.dtype(np.float64): _daxpy, np.dtype(np.float32): _saxpy}.get(y.dtype)
-    if (blas is not None and x.dtype == y.dtype and y.size >= 4096
-            and y.flags.c_contiguous and x.flags.c_contiguous and y.flags.aligned):
+    if (
+        blas is not None
+        and x.dtype == y.dtype
+        and y.size >= 4096
+        and y.flags.c_contiguous
+        and x.flags.c_contiguous
+        and y.flags.aligned
+    ):
         flat = y.reshape(-1)
         out = blas(x.reshape(-1), flat, a=a)
-        if out is not flat:                          # BLAS worked on a copy: write it back
+        if out is not flat:  # BLAS worked on a copy: write it back
             flat[...] = out
     else:
         y += a * x
@@ -135,10 +158,11 @@ class Optimizer:
         self.defaults = self._check_group(dict(defaults), "")
         self.param_groups: list[dict] = []
         self.state: dict[int, dict] = {}
-        self._scratch: dict[int, np.ndarray] = {}     # work arrays, so big steps allocate nothing
+        self._scratch: dict[int, np.ndarray] = {}  # work arrays, so big steps allocate nothing
         if isinstance(params, np.ndarray) or hasattr(params, "data"):
-            raise TypeError("params must be an iterable of parameters (e.g. [x]), got a single "
-                            f"{type(params).__name__}")
+            raise TypeError(
+                f"params must be an iterable of parameters (e.g. [x]), got a single {type(params).__name__}"
+            )
         groups = list(params)
         if not groups:
             raise ValueError("params is an empty list: the optimizer has nothing to optimize")
@@ -151,8 +175,7 @@ class Optimizer:
     def _check_group(self, group: dict, where: str) -> dict:
         return group
 
-    def _update(self, theta: np.ndarray, g: np.ndarray, state: dict, group: dict,
-                w: np.ndarray) -> None:
+    def _update(self, theta: np.ndarray, g: np.ndarray, state: dict, group: dict, w: np.ndarray) -> None:
         """Update ``theta`` in place; ``w`` is a scratch array of its shape (not part of the state)."""
         raise NotImplementedError
 
@@ -187,18 +210,20 @@ class Optimizer:
             grads = []
             for i, p in enumerate(params):
                 if isinstance(p, np.ndarray):
-                    raise TypeError("step() without gradients reads each parameter's .grad, but "
-                                    f"parameter {i} is a numpy array: call step([g1, g2, ...])")
+                    raise TypeError(
+                        "step() without gradients reads each parameter's .grad, but "
+                        f"parameter {i} is a numpy array: call step([g1, g2, ...])"
+                    )
                 grads.append(getattr(p, "grad", None))
         else:
             if isinstance(grads, np.ndarray):
-                raise TypeError("grads must be a list with one gradient per parameter, e.g. "
-                                "opt.step([g]), got a single numpy array")
+                raise TypeError(
+                    "grads must be a list with one gradient per parameter, e.g. opt.step([g]), got a single numpy array"
+                )
             grads = list(grads)
             if len(grads) != len(params):
-                raise ValueError(f"grads has {len(grads)} gradients but the optimizer has "
-                                 f"{len(params)} parameters")
-        for k, group in enumerate(self.param_groups):   # a schedule may have written a bad lr
+                raise ValueError(f"grads has {len(grads)} gradients but the optimizer has {len(params)} parameters")
+        for k, group in enumerate(self.param_groups):  # a schedule may have written a bad lr
             self._check_group(group, f"param_groups[{k}] ")
         work, i = [], 0
         for group in self.param_groups:
@@ -210,14 +235,13 @@ class Optimizer:
                     if g.dtype.kind not in "fiu":
                         raise TypeError(f"grads[{i}] must be a real array, got dtype {g.dtype}")
                     if g.shape != theta.shape:
-                        raise ValueError(f"grads[{i}] has shape {g.shape} but parameter {i} has "
-                                         f"shape {theta.shape}")
-                    with np.errstate(over="ignore", invalid="ignore"):   # a sum is a fast first check
+                        raise ValueError(f"grads[{i}] has shape {g.shape} but parameter {i} has shape {theta.shape}")
+                    with np.errstate(over="ignore", invalid="ignore"):  # a sum is a fast first check
                         suspect = not np.isfinite(np.add.reduce(g, axis=None))
                     if suspect and not np.isfinite(g).all():
                         raise FloatingPointError(
-                            f"grads[{i}] (the gradient of parameter {i}) contains inf or nan; "
-                            "no parameter was changed")
+                            f"grads[{i}] (the gradient of parameter {i}) contains inf or nan; no parameter was changed"
+                        )
                     work.append((group, i, theta, g.astype(theta.dtype, copy=False)))
                 i += 1
         return work
@@ -250,8 +274,12 @@ class Optimizer:
         groups, start = [], 0
         for group in self.param_groups:
             n = len(group["params"])
-            groups.append({**{k: copy.deepcopy(v) for k, v in group.items() if k != "params"},
-                           "params": list(range(start, start + n))})
+            groups.append(
+                {
+                    **{k: copy.deepcopy(v) for k, v in group.items() if k != "params"},
+                    "params": list(range(start, start + n)),
+                }
+            )
             start += n
         return {"state": copy.deepcopy(self.state), "param_groups": groups}
 
@@ -259,25 +287,29 @@ class Optimizer:
         """Restore buffers and hyperparameters saved by :meth:`state_dict` (so a run resumes exactly)."""
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
-            raise ValueError(f"state_dict has {len(groups)} parameter groups, the optimizer has "
-                             f"{len(self.param_groups)}")
+            raise ValueError(
+                f"state_dict has {len(groups)} parameter groups, the optimizer has {len(self.param_groups)}"
+            )
         for k, (saved, group) in enumerate(zip(groups, self.param_groups)):
             if len(saved["params"]) != len(group["params"]):
-                raise ValueError(f"param_groups[{k}] has {len(group['params'])} parameters but the "
-                                 f"saved group has {len(saved['params'])}")
+                raise ValueError(
+                    f"param_groups[{k}] has {len(group['params'])} parameters but the "
+                    f"saved group has {len(saved['params'])}"
+                )
         # parameters are numbered in order over the groups, so saved index j is parameter j
         params = self._params()
         new_state = {}
         for j, buffers in state_dict["state"].items():
             j = int(j)
             if not 0 <= j < len(params):
-                raise ValueError(f"state_dict has state for parameter {j}, the optimizer has "
-                                 f"{len(params)} parameters")
+                raise ValueError(f"state_dict has state for parameter {j}, the optimizer has {len(params)} parameters")
             shape = _param_array(params[j], f"parameter {j}").shape
             for name, value in buffers.items():
                 if isinstance(value, np.ndarray) and value.shape != shape:
-                    raise ValueError(f"state_dict buffer {name!r} of parameter {j} has shape "
-                                     f"{value.shape}, the parameter has shape {shape}")
+                    raise ValueError(
+                        f"state_dict buffer {name!r} of parameter {j} has shape "
+                        f"{value.shape}, the parameter has shape {shape}"
+                    )
             new_state[j] = copy.deepcopy(buffers)
         new_groups = []
         for k, (saved, group) in enumerate(zip(groups, self.param_groups)):
@@ -297,6 +329,7 @@ class Optimizer:
 # ----------------------------------------------------------------------------
 # first-order methods
 # ----------------------------------------------------------------------------
+
 
 class SGD(Optimizer):
     r"""Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay.
@@ -328,10 +361,10 @@ class SGD(Optimizer):
         array([ 0.72, -1.44])
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False):
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
-                                      weight_decay=weight_decay, nesterov=nesterov))
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+        super().__init__(
+            params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov)
+        )
 
     def _check_group(self, group, where=""):
         group["lr"] = _number(where + "lr", group["lr"])
@@ -341,8 +374,10 @@ class SGD(Optimizer):
         if group["nesterov"] not in (True, False):
             raise TypeError(f"{where}nesterov must be True or False, got {group['nesterov']!r}")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError(f"{where}nesterov=True needs momentum > 0 and dampening = 0, got "
-                             f"momentum={group['momentum']!r}, dampening={group['dampening']!r}")
+            raise ValueError(
+                f"{where}nesterov=True needs momentum > 0 and dampening = 0, got "
+                f"momentum={group['momentum']!r}, dampening={group['dampening']!r}"
+            )
         return group
 
     def _update(self, theta, g, state, group, w):
@@ -350,22 +385,24 @@ class SGD(Optimizer):
         tau = group["dampening"]
         # w (scratch) holds the modified gradient; no temporaries: each line is one pass
         if lam != 0:
-            np.copyto(w, g); _axpy(w, lam, theta)        # g <- g + lambda theta
+            np.copyto(w, g)
+            _axpy(w, lam, theta)  # g <- g + lambda theta
             g = w
         if beta != 0:
             b = state.get("momentum_buffer")
             if b is None:
                 b = state["momentum_buffer"] = g.copy()  # b <- g                     (first step)
             else:
-                b *= beta; _axpy(b, 1 - tau, g)          # b <- beta b + (1 - tau) g
+                b *= beta
+                _axpy(b, 1 - tau, g)  # b <- beta b + (1 - tau) g
             if group["nesterov"]:
                 if g is not w:
                     np.copyto(w, g)
-                _axpy(w, beta, b)                        # g <- g + beta b            (Nesterov)
+                _axpy(w, beta, b)  # g <- g + beta b            (Nesterov)
                 g = w
             else:
-                g = b                                    # g <- b
-        _axpy(theta, -alpha, g)                          # theta <- theta - alpha g
+                g = b  # g <- b
+        _axpy(theta, -alpha, g)  # theta <- theta - alpha g
 
 
 class Adagrad(Optimizer):
@@ -390,10 +427,17 @@ class Adagrad(Optimizer):
         array([  0.5, -99.5])
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
-                 initial_accumulator_value=0, eps=1e-10):
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                                      initial_accumulator_value=initial_accumulator_value, eps=eps))
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10):
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                lr_decay=lr_decay,
+                weight_decay=weight_decay,
+                initial_accumulator_value=initial_accumulator_value,
+                eps=eps,
+            ),
+        )
 
     def _check_group(self, group, where=""):
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
@@ -406,14 +450,15 @@ class Adagrad(Optimizer):
             state["step"] = 0
             state["sum"] = np.full_like(theta, group["initial_accumulator_value"])
         r = state["sum"]
-        state["step"] += 1                                      # t <- t + 1
+        state["step"] += 1  # t <- t + 1
         t = state["step"]
         if lam != 0:
-            g = g + lam * theta                                 # g <- g + lambda theta
-        alpha_t = alpha / (1 + (t - 1) * group["lr_decay"])     # alpha_t = alpha / (1 + (t-1) decay)
-        r += g * g                                              # r <- r + g^2
-        d = np.sqrt(r, out=w); d += eps                         # d = sqrt(r) + eps   (eps outside the root)
-        _axpy(theta, -alpha_t, np.divide(g, d, out=w))          # theta <- theta - alpha_t g / d
+            g = g + lam * theta  # g <- g + lambda theta
+        alpha_t = alpha / (1 + (t - 1) * group["lr_decay"])  # alpha_t = alpha / (1 + (t-1) decay)
+        r += g * g  # r <- r + g^2
+        d = np.sqrt(r, out=w)
+        d += eps  # d = sqrt(r) + eps   (eps outside the root)
+        _axpy(theta, -alpha_t, np.divide(g, d, out=w))  # theta <- theta - alpha_t g / d
 
 
 class RMSprop(Optimizer):
@@ -443,10 +488,10 @@ class RMSprop(Optimizer):
         array([ 0.9, -0.9])
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False):
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered))
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False):
+        super().__init__(
+            params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered)
+        )
 
     def _check_group(self, group, where=""):
         for name in ("lr", "eps", "weight_decay", "momentum"):
@@ -457,8 +502,13 @@ class RMSprop(Optimizer):
         return group
 
     def _update(self, theta, g, state, group, w):
-        alpha, rho, eps, lam, beta = (group["lr"], group["alpha"], group["eps"],
-                                      group["weight_decay"], group["momentum"])
+        alpha, rho, eps, lam, beta = (
+            group["lr"],
+            group["alpha"],
+            group["eps"],
+            group["weight_decay"],
+            group["momentum"],
+        )
         if not state:
             state["step"] = 0
             state["square_avg"] = np.zeros_like(theta)
@@ -469,21 +519,23 @@ class RMSprop(Optimizer):
         state["step"] += 1
         r = state["square_avg"]
         if lam != 0:
-            g = g + lam * theta                           # g <- g + lambda theta
-        r *= rho; _axpy(r, 1 - rho, g * g)                # r <- rho r + (1 - rho) g^2
+            g = g + lam * theta  # g <- g + lambda theta
+        r *= rho
+        _axpy(r, 1 - rho, g * g)  # r <- rho r + (1 - rho) g^2
         if group["centered"]:
             gbar = state["grad_avg"]
-            _axpy(gbar, 1 - rho, g - gbar)                # gbar <- rho gbar + (1 - rho) g
-            d = np.sqrt(r - gbar * gbar, out=w)           # d = sqrt(r - gbar^2) + eps
+            _axpy(gbar, 1 - rho, g - gbar)  # gbar <- rho gbar + (1 - rho) g
+            d = np.sqrt(r - gbar * gbar, out=w)  # d = sqrt(r - gbar^2) + eps
         else:
-            d = np.sqrt(r, out=w)                         # d = sqrt(r) + eps   (eps outside the root)
+            d = np.sqrt(r, out=w)  # d = sqrt(r) + eps   (eps outside the root)
         d += eps
         if beta > 0:
-            if "momentum_buffer" not in state:            # momentum switched on mid-run
+            if "momentum_buffer" not in state:  # momentum switched on mid-run
                 state["momentum_buffer"] = np.zeros_like(theta)
             b = state["momentum_buffer"]
-            b *= beta; b += np.divide(g, d, out=w)        # b <- beta b + g / d
-            _axpy(theta, -alpha, b)                       # theta <- theta - alpha b
+            b *= beta
+            b += np.divide(g, d, out=w)  # b <- beta b + g / d
+            _axpy(theta, -alpha, b)  # theta <- theta - alpha b
         else:
             _axpy(theta, -alpha, np.divide(g, d, out=w))  # theta <- theta - alpha g / d
 
@@ -521,10 +573,8 @@ class Adam(Optimizer):
 
     _decoupled = False
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                                      amsgrad=amsgrad))
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
 
     def _check_group(self, group, where=""):
         for name in ("lr", "eps", "weight_decay"):
@@ -546,20 +596,22 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(theta)
         s, r = state["exp_avg"], state["exp_avg_sq"]
-        state["step"] += 1                                    # t <- t + 1
+        state["step"] += 1  # t <- t + 1
         t = state["step"]
         if self._decoupled and lam != 0:
-            theta *= 1 - alpha * lam                          # theta <- (1 - alpha lambda) theta   (AdamW)
+            theta *= 1 - alpha * lam  # theta <- (1 - alpha lambda) theta   (AdamW)
         elif lam != 0:
-            g = g + lam * theta                               # g <- g + lambda theta             (Adam: L2)
-        _axpy(s, 1 - beta1, np.subtract(g, s, out=w))         # s <- beta1 s + (1 - beta1) g   (= s + (1 - beta1)(g - s))
-        r *= beta2; _axpy(r, 1 - beta2, np.multiply(g, g, out=w))  # r <- beta2 r + (1 - beta2) g^2
+            g = g + lam * theta  # g <- g + lambda theta             (Adam: L2)
+        _axpy(s, 1 - beta1, np.subtract(g, s, out=w))  # s <- beta1 s + (1 - beta1) g   (= s + (1 - beta1)(g - s))
+        r *= beta2
+        _axpy(r, 1 - beta2, np.multiply(g, g, out=w))  # r <- beta2 r + (1 - beta2) g^2
         if group["amsgrad"]:
             r = np.maximum(state["max_exp_avg_sq"], r, out=state["max_exp_avg_sq"])  # r <- max(r_max, r)
-        step_size = alpha / (1 - beta1 ** t)                  # alpha s_hat = alpha s / (1 - beta1^t)
-        d = np.sqrt(r, out=w); d /= (1 - beta2 ** t) ** 0.5   # sqrt(r_hat) = sqrt(r) / sqrt(1 - beta2^t)
-        d += eps                                              # d = sqrt(r_hat) + eps   (eps outside the root)
-        _axpy(theta, -step_size, np.divide(s, d, out=w))      # theta <- theta - alpha s_hat / d
+        step_size = alpha / (1 - beta1**t)  # alpha s_hat = alpha s / (1 - beta1^t)
+        d = np.sqrt(r, out=w)
+        d /= (1 - beta2**t) ** 0.5  # sqrt(r_hat) = sqrt(r) / sqrt(1 - beta2^t)
+        d += eps  # d = sqrt(r_hat) + eps   (eps outside the root)
+        _axpy(theta, -step_size, np.divide(s, d, out=w))  # theta <- theta - alpha s_hat / d
 
 
 class AdamW(Adam):
@@ -585,15 +637,14 @@ class AdamW(Adam):
 
     _decoupled = True
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad)
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
 
 # ----------------------------------------------------------------------------
 # the lectures' forms, as functions (see the tests for their equivalences)
 # ----------------------------------------------------------------------------
+
 
 def heavy_ball(grad, theta0, alpha, beta, steps):
     r"""Momentum in the lectures' form; returns the iterates :math:`\theta_0, \dots, \theta_{steps}`.
@@ -609,8 +660,8 @@ def heavy_ball(grad, theta0, alpha, beta, steps):
     v = np.zeros_like(theta)
     path = [theta.copy()]
     for _ in range(steps):
-        v = beta * v - alpha * grad(theta)     # v <- beta v - alpha grad J(theta)
-        theta = theta + v                      # theta <- theta + v
+        v = beta * v - alpha * grad(theta)  # v <- beta v - alpha grad J(theta)
+        theta = theta + v  # theta <- theta + v
         path.append(theta)
     return np.array(path)
 
@@ -636,9 +687,9 @@ def nesterov_lookahead(grad, theta0, alpha, beta, steps):
     v = np.zeros_like(theta)
     path, vel = [theta.copy()], [v.copy()]
     for _ in range(steps):
-        g = grad(theta + beta * v)             # g <- grad J(theta + beta v)   (look-ahead)
-        v = beta * v - alpha * g               # v <- beta v - alpha g
-        theta = theta + v                      # theta <- theta + v
+        g = grad(theta + beta * v)  # g <- grad J(theta + beta v)   (look-ahead)
+        v = beta * v - alpha * g  # v <- beta v - alpha g
+        theta = theta + v  # theta <- theta + v
         path.append(theta)
         vel.append(v)
     return np.array(path), np.array(vel)
@@ -669,5 +720,6 @@ _SECOND_ORDER = ("LBFGS", "newton", "strong_wolfe")
 def __getattr__(name):
     if name in _SECOND_ORDER:
         from . import second_order
+
         return getattr(second_order, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

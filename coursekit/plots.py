@@ -3,10 +3,11 @@
 Each function draws onto an ``ax`` it is given (or a new one) and returns it,
 so lessons compose figures and explorers redraw the same Axes.
 """
+
 from __future__ import annotations
 
-import matplotlib.ticker
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 
@@ -89,8 +90,14 @@ def ema_weights(weights: dict, ax=None):
     return ax
 
 
-def adam_steps(t, steps: dict, ax=None, reference: dict | None = None, logx: bool = False,
-               ylabel=r"step per unit rate $-\Delta\theta_t / \eta$"):
+def adam_steps(
+    t,
+    steps: dict,
+    ax=None,
+    reference: dict | None = None,
+    logx: bool = False,
+    ylabel=r"step per unit rate $-\Delta\theta_t / \eta$",
+):
     """Curves against the step ``t`` (label -> values), with dashed horizontal
     lines for ``reference`` (label -> value); a log ``t`` axis with ``logx``."""
     ax = _axes(ax, figsize=(5, 3.5))
@@ -115,14 +122,21 @@ def variance_vs_batch(batch_sizes, measured: dict, exact: dict, ax=None):
     zero_at = set()
     for (label, m), (elabel, e) in zip(measured.items(), exact.items()):
         e, m = np.asarray(e, dtype=float), np.asarray(m, dtype=float)
-        keep = e > 1e-12 * scale                          # zero up to round-off
+        keep = e > 1e-12 * scale  # zero up to round-off
         zero_at.update(batch_sizes[~keep].tolist())
-        line, = ax.loglog(batch_sizes[keep], e[keep], "-", lw=1, label=elabel)
+        (line,) = ax.loglog(batch_sizes[keep], e[keep], "-", lw=1, label=elabel)
         ax.loglog(batch_sizes[keep], m[keep], "o", ms=4, color=line.get_color(), label=label)
     if zero_at:
         sizes = ", ".join(str(b) for b in sorted(zero_at))
-        ax.text(0.98, 0.98, f"variance 0 at $B$ = {sizes}\n(not drawn)", transform=ax.transAxes,
-                ha="right", va="top", fontsize=8)
+        ax.text(
+            0.98,
+            0.98,
+            f"variance 0 at $B$ = {sizes}\n(not drawn)",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+        )
     ax.set(xlabel="batch size $B$", ylabel=r"$\mathbb{E}\,\|g_B - \nabla F\|^2$")
     ax.legend(fontsize=8, loc="lower left")
     return ax
@@ -163,19 +177,17 @@ def _log_index(length: int, points: int = 300):
     return np.unique(np.geomspace(1, length, points).astype(int)) - 1
 
 
-def gaps_and_bounds(curves: dict, bounds: dict | None = None, ax=None,
-                    ylabel=r"$\mathbb{E}\,F(\bar x_k) - F^\star$"):
+def gaps_and_bounds(curves: dict, bounds: dict | None = None, ax=None, ylabel=r"$\mathbb{E}\,F(\bar x_k) - F^\star$"):
     """Measured gaps (label -> values at k = 0, 1, ...) as solid lines and their bounds
     (same labels, same colours) dashed, on log-log axes over step k + 1."""
     ax = _axes(ax, figsize=(5.5, 3.8))
     bounds = bounds or {}
     for label, values in curves.items():
         i = _log_index(len(values))
-        line, = ax.loglog(i + 1, np.maximum(np.asarray(values)[i], 1e-300), lw=1.2, label=label)
+        (line,) = ax.loglog(i + 1, np.maximum(np.asarray(values)[i], 1e-300), lw=1.2, label=label)
         if label in bounds:
             j = _log_index(len(bounds[label]))
-            ax.loglog(j + 1, np.asarray(bounds[label])[j], "--", lw=1,
-                      color=line.get_color(), label=f"bound, {label}")
+            ax.loglog(j + 1, np.asarray(bounds[label])[j], "--", lw=1, color=line.get_color(), label=f"bound, {label}")
     ax.set(xlabel="step $k+1$", ylabel=ylabel)
     ax.legend(fontsize=7, loc="lower left")
     return ax
@@ -197,7 +209,7 @@ def step_tradeoff(h, bounds: dict, optima: dict, ax=None):
     with each optimum ``optima[label] = (h_star, value)`` marked."""
     ax = _axes(ax, figsize=(5, 3.5))
     for label, values in bounds.items():
-        line, = ax.loglog(h, values, label=label)
+        (line,) = ax.loglog(h, values, label=label)
         ax.loglog(*optima[label], "o", color=line.get_color())
     ax.set(xlabel="constant step $h$", ylabel="bound")
     ax.legend(fontsize=8, loc="upper center")
@@ -209,8 +221,7 @@ def parameter_paths(grid_a, grid_b, values, paths, minimizer=None, ax=None, leve
     parameter ``paths`` (array of shape ``(runs, K+1, 2)``) on top."""
     ax = _axes(ax, figsize=(5, 4))
     lo, hi = max(np.min(values), 1e-12), np.max(values)
-    ax.contour(grid_a, grid_b, values, levels=np.geomspace(lo, hi, levels), cmap="viridis",
-               linewidths=0.6)
+    ax.contour(grid_a, grid_b, values, levels=np.geomspace(lo, hi, levels), cmap="viridis", linewidths=0.6)
     for path in paths:
         ax.plot(path[:, 0], path[:, 1], "-", lw=0.6, alpha=0.8)
     if minimizer is not None:
@@ -230,8 +241,7 @@ def sample_and_models(x, grid, curves: dict, ax=None, discrete: bool = False, bi
         freq = np.array([np.mean(x == g) for g in grid])
         ax.bar(grid, freq, width=0.6, color="0.8", edgecolor="0.4", label="data (frequency)")
         for i, (label, probs) in enumerate(curves.items()):
-            ax.plot(np.asarray(grid) + 0.1 * (i - (len(curves) - 1) / 2), probs, "o",
-                    ms=7, label=label)
+            ax.plot(np.asarray(grid) + 0.1 * (i - (len(curves) - 1) / 2), probs, "o", ms=7, label=label)
         ax.set(xticks=list(grid), xlabel="outcome", ylabel="probability")
     else:
         ax.hist(x, bins=bins, density=True, color="0.85", edgecolor="0.5", label="data")
@@ -261,8 +271,7 @@ def nll_contours(mu, sigma, nll, ax=None, mle=None, marks: dict | None = None, l
     the MLE as a star and each point of ``marks`` (label -> (mu, sigma)) as a dot."""
     ax = _axes(ax, figsize=(5, 3.5))
     lo = np.min(nll)
-    ax.contour(mu, sigma, nll, levels=lo + np.geomspace(1e-3, np.max(nll) - lo, levels),
-               cmap="viridis", linewidths=0.7)
+    ax.contour(mu, sigma, nll, levels=lo + np.geomspace(1e-3, np.max(nll) - lo, levels), cmap="viridis", linewidths=0.7)
     for label, (m, s) in (marks or {}).items():
         ax.plot([m], [s], "o", ms=7, label=label)
     if mle is not None:
@@ -302,18 +311,24 @@ def estimator_means(ns, curves: dict, truth: float | None = None, ax=None, ylabe
 
 
 # --- double descent -------------------------------------------------------------
-def risk_curves(widths, test: dict, train: dict | None = None, threshold=None, ax=None,
-                xlabel="number of random features $p$", ylabel="mean squared error"):
+def risk_curves(
+    widths,
+    test: dict,
+    train: dict | None = None,
+    threshold=None,
+    ax=None,
+    xlabel="number of random features $p$",
+    ylabel="mean squared error",
+):
     """Test errors (label -> values over ``widths``) as solid lines, training errors (same
     labels, optional) dashed in the same colours, on a log error axis; a dotted vertical line
     marks the interpolation threshold ``threshold`` (p = n)."""
     ax = _axes(ax, figsize=(6, 4))
     train = train or {}
     for label, values in test.items():
-        line, = ax.plot(widths, values, lw=1.5, label=f"test, {label}")
+        (line,) = ax.plot(widths, values, lw=1.5, label=f"test, {label}")
         if label in train:
-            ax.plot(widths, np.maximum(train[label], 1e-6), "--", lw=1, color=line.get_color(),
-                    label=f"train, {label}")
+            ax.plot(widths, np.maximum(train[label], 1e-6), "--", lw=1, color=line.get_color(), label=f"train, {label}")
     if threshold is not None:
         ax.axvline(threshold, color="k", ls=":", lw=1, label=f"$p = n = {threshold}$")
     ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log", xscale="log")
@@ -326,7 +341,7 @@ def emc_curve(ns, train_errors: dict, eps: float, emc: dict | None = None, ax=No
     ``eps`` as a dotted line, and each effective model complexity ``emc[label]`` marked."""
     ax = _axes(ax, figsize=(5, 3.5))
     for label, values in train_errors.items():
-        line, = ax.plot(ns, values, "o-", ms=3, label=label)
+        (line,) = ax.plot(ns, values, "o-", ms=3, label=label)
         if emc and label in emc:
             ax.axvline(emc[label], color=line.get_color(), ls="--", lw=1)
     ax.axhline(eps, color="k", ls=":", lw=1, label=rf"$\varepsilon = {eps:g}$")
@@ -380,7 +395,7 @@ def mask_grid(masks, ax=None):
     masks = np.asarray(masks, dtype=float)
     ax.imshow(masks, cmap="gray", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     ax.set(xlabel="unit", ylabel="mask (one per example)")
-    for axis in (ax.xaxis, ax.yaxis):                 # rows and units are counted, not measured
+    for axis in (ax.xaxis, ax.yaxis):  # rows and units are counted, not measured
         axis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     return ax
 
@@ -411,16 +426,14 @@ def train_val_curves(histories: dict, ax=None, key: str = "loss"):
     return ax
 
 
-def error_curves(curves: dict, ax=None, xlabel=r"iteration $t$",
-                 ylabel=r"$\|\theta_t - \theta^\star\|$", floor=1e-16):
+def error_curves(curves: dict, ax=None, xlabel=r"iteration $t$", ylabel=r"$\|\theta_t - \theta^\star\|$", floor=1e-16):
     """Errors on a log scale: ``label -> errors`` (against 0, 1, 2, ...) or
     ``label -> (x, errors)`` (e.g. against gradient evaluations). Errors below
     ``floor`` (exact zeros) are drawn at ``floor``."""
     ax = _axes(ax, figsize=(5, 3.5))
     for label, curve in curves.items():
         x, err = curve if isinstance(curve, tuple) else (np.arange(len(curve)), curve)
-        ax.semilogy(x, np.maximum(np.asarray(err, dtype=float), floor), ".-", ms=3, lw=1,
-                    label=label)
+        ax.semilogy(x, np.maximum(np.asarray(err, dtype=float), floor), ".-", ms=3, lw=1, label=label)
     ax.set(xlabel=xlabel, ylabel=ylabel)
     if curves:
         ax.legend(fontsize=8)
@@ -435,9 +448,7 @@ def gradient_norms_by_layer(norms: dict, ax=None, ylabel=None):
     for label, values in norms.items():
         values = np.asarray(values, dtype=float)
         layers = np.arange(1, values.size + 1)
-        ax.semilogy(
-            layers, np.maximum(values, 1e-300), "o-", ms=3, lw=1.2, label=label
-        )
+        ax.semilogy(layers, np.maximum(values, 1e-300), "o-", ms=3, lw=1.2, label=label)
     ax.set(
         xlabel="layer $l$ (1 = nearest the input)",
         ylabel=ylabel or r"$\Vert \partial J / \partial W^{(l)} \Vert$",
@@ -474,8 +485,7 @@ def rate_vs_curvature(lam, rates: dict, ax=None, reference: dict | None = None):
     return ax
 
 
-def error_norm_curves(norms: dict, ax=None, rates: dict | None = None,
-                      ylabel=r"$\|\theta_k - \theta^\star\|$"):
+def error_norm_curves(norms: dict, ax=None, rates: dict | None = None, ylabel=r"$\|\theta_k - \theta^\star\|$"):
     """Error norms against step k on a log scale, one line per label; for a label
     in ``rates`` a dashed line of slope ``rates[label]`` per step, through the
     curve's last point (a predicted rate to compare with the measured slope)."""
@@ -515,10 +525,9 @@ def seed_spread(values: dict, ax=None, ylabel="", logy: bool = False):
     """One column per label: every seed's value as a dot, and their mean with a bar
     of plus and minus one standard deviation."""
     ax = _axes(ax, figsize=(6, 3.5))
-    for i, (label, v) in enumerate(values.items()):
+    for i, v in enumerate(values.values()):
         v = np.asarray(v, dtype=float)
-        ax.plot(np.full(v.size, i) + np.linspace(-0.12, 0.12, v.size), v, "o", ms=3.5,
-                color="0.55", zorder=1)
+        ax.plot(np.full(v.size, i) + np.linspace(-0.12, 0.12, v.size), v, "o", ms=3.5, color="0.55", zorder=1)
         ax.errorbar(i + 0.25, v.mean(), yerr=v.std(), fmt="s", ms=5, color="C0", capsize=3, zorder=2)
     ax.set_xticks(range(len(values)), list(values), rotation=30, ha="right")
     if logy:
@@ -556,21 +565,18 @@ def rate_sweep(lrs, finals: dict, ax=None, ylabel="final loss gap", best: dict |
         ok = np.isfinite(final)
         ax.loglog(lrs[ok], final[ok], ".-", color=f"C{i}", label=label)
         if best is not None and label in best:
-            ax.loglog(lrs[best[label]], final[best[label]], "o", ms=8, color=f"C{i}",
-                      mfc="none")
+            ax.loglog(lrs[best[label]], final[best[label]], "o", ms=8, color=f"C{i}", mfc="none")
     ax.set(xlabel=r"learning rate $\eta$", ylabel=ylabel)
     if finals:
         ax.legend(fontsize=8)
     return ax
 
 
-def feature_errors(frequencies, errors: dict, ax=None,
-                   ylabel=r"$|\theta_j - \theta^\star_j|$"):
+def feature_errors(frequencies, errors: dict, ax=None, ylabel=r"$|\theta_j - \theta^\star_j|$"):
     """Per-feature errors (``label -> array``) against how often each feature is non-zero."""
     ax = _axes(ax, figsize=(5, 3.5))
     for label, err in errors.items():
-        ax.loglog(frequencies, np.maximum(np.asarray(err, dtype=float), 1e-6), "o-", ms=4,
-                  label=label)
+        ax.loglog(frequencies, np.maximum(np.asarray(err, dtype=float), 1e-6), "o-", ms=4, label=label)
     ax.set(xlabel="fraction of examples where feature $j$ is non-zero", ylabel=ylabel)
     ax.invert_xaxis()
     if errors:

@@ -20,6 +20,7 @@ the kernel matrices :math:`K = \Phi\Phi^\top` and :math:`K_* = \Phi_*\Phi^\top` 
 and the eigendecomposition of :math:`K`; then the train and test errors for any labels and any
 :math:`\lambda` cost a few small matrix-vector products per width.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,14 +79,15 @@ def fit(Phi, y, ridge: float = 0.0):
         raise ValueError(f"Phi must be (n, p) and y (n,), got shapes {Phi.shape} and {y.shape}")
     n, p = Phi.shape
     if ridge == 0:
-        return np.linalg.lstsq(Phi, y, rcond=None)[0]                # θ = Φ⁺ y
-    return np.linalg.solve(Phi.T @ Phi + n * ridge * np.eye(p), Phi.T @ y)   # (ΦᵀΦ + nλI)⁻¹ Φᵀ y
+        return np.linalg.lstsq(Phi, y, rcond=None)[0]  # θ = Φ⁺ y
+    return np.linalg.solve(Phi.T @ Phi + n * ridge * np.eye(p), Phi.T @ y)  # (ΦᵀΦ + nλI)⁻¹ Φᵀ y
 
 
 @dataclass
 class SweepErrors:
     """Mean squared errors of the fits at every width: ``train`` against the labels the
     model was fitted to, ``test`` against the test targets."""
+
     widths: np.ndarray
     train: np.ndarray
     test: np.ndarray
@@ -112,37 +114,44 @@ class WidthSweep:
     the largest eigenvalue) when :math:`\lambda = 0`: the minimum-norm solution.
     """
 
-    def __init__(self, features: RandomReLUFeatures, X_train, X_test, widths, progress: bool = False,
-                 rcond: float = 1e-13):
+    def __init__(
+        self, features: RandomReLUFeatures, X_train, X_test, widths, progress: bool = False, rcond: float = 1e-13
+    ):
         widths = np.asarray(widths)
-        if widths.ndim != 1 or widths.size == 0 or np.any(np.diff(widths) <= 0) \
-                or widths[0] < 1 or widths[-1] > features.p_max or np.any(widths != np.round(widths)):
+        if (
+            widths.ndim != 1
+            or widths.size == 0
+            or np.any(np.diff(widths) <= 0)
+            or widths[0] < 1
+            or widths[-1] > features.p_max
+            or np.any(widths != np.round(widths))
+        ):
             raise ValueError(f"widths must be increasing integers in [1, {features.p_max}], got {widths!r}")
         self.features, self.widths, self.rcond = features, widths.astype(int), float(rcond)
         self.n_max = np.asarray(X_train).shape[0]
-        K_raw = np.zeros((self.n_max, self.n_max))                       # Σ_{j≤p} relu_j relu_jᵀ
+        K_raw = np.zeros((self.n_max, self.n_max))  # Σ_{j≤p} relu_j relu_jᵀ
         Kt_raw = np.zeros((np.asarray(X_test).shape[0], self.n_max))
         self.K, self.K_test = [], []
-        with threadpool_limits(1):    # small products: BLAS threads only add overhead here
+        with threadpool_limits(1):  # small products: BLAS threads only add overhead here
             self._build(features, X_train, X_test, K_raw, Kt_raw, progress)
         self._eig = {}
 
     def _build(self, features, X_train, X_test, K_raw, Kt_raw, progress):
         start = 0
         for p in tqdm(self.widths, desc="random-feature widths", disable=not progress, leave=False):
-            block = slice(start, p)                                       # the features new at this width
+            block = slice(start, p)  # the features new at this width
             R_train = np.maximum(X_train @ features.W[:, block], 0.0)
             R_test = np.maximum(X_test @ features.W[:, block], 0.0)
             K_raw += R_train @ R_train.T
             Kt_raw += R_test @ R_train.T
-            self.K.append(K_raw / p)                                      # K_p = Φ_p Φ_pᵀ (features / √p)
+            self.K.append(K_raw / p)  # K_p = Φ_p Φ_pᵀ (features / √p)
             self.K_test.append(Kt_raw / p)
             start = p
 
     def _eigh(self, i: int, n: int):
         key = (i, n)
         if key not in self._eig:
-            lam, Q = np.linalg.eigh(self.K[i][:n, :n])                    # K = Q Λ Qᵀ
+            lam, Q = np.linalg.eigh(self.K[i][:n, :n])  # K = Q Λ Qᵀ
             # ‖K* q_j‖² per eigenvector: what label noise along q_j adds to the test error
             spread = np.sum((self.K_test[i][:, :n] @ Q) ** 2, axis=0)
             self._eig[key] = (np.maximum(lam, 0.0), Q, spread)
@@ -150,15 +159,16 @@ class WidthSweep:
 
     def _inverse(self, lam, n, ridge):
         if ridge > 0:
-            return 1.0 / (lam + n * ridge)                                # (Λ + nλ)⁻¹
+            return 1.0 / (lam + n * ridge)  # (Λ + nλ)⁻¹
         keep = lam > self.rcond * lam.max()
-        return np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)        # Λ⁺ (minimum norm)
+        return np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)  # Λ⁺ (minimum norm)
 
     def prepare(self, n: int, progress: bool = False):
         """Compute (and cache) every width's eigendecomposition for ``n`` training samples."""
         with threadpool_limits(1):
-            for i in tqdm(range(len(self.widths)), desc=f"eigendecompositions, n = {n}",
-                          disable=not progress, leave=False):
+            for i in tqdm(
+                range(len(self.widths)), desc=f"eigendecompositions, n = {n}", disable=not progress, leave=False
+            ):
                 self._eigh(i, n)
         return self
 
@@ -180,16 +190,15 @@ class WidthSweep:
             lam, Q, spread = self._eigh(i, n)
             inv = self._inverse(lam, n, ridge)
             c = inv * (Q.T @ y)
-            alpha = Q @ c                                                 # θ = Φᵀ α
-            train[i] = np.mean((Q @ (lam * c) - y) ** 2)                  # ŷ = K α
-            test[i] = np.mean((self.K_test[i][:, :n] @ alpha - f_test) ** 2)   # ŷ* = K* α
-            if noise > 0:   # + E over ε of the part linear in σε: σ² ‖(I − K(K+nλ)⁻¹)‖²_F / n, σ² ‖K*(K+nλ)⁻¹‖²_F / n*
+            alpha = Q @ c  # θ = Φᵀ α
+            train[i] = np.mean((Q @ (lam * c) - y) ** 2)  # ŷ = K α
+            test[i] = np.mean((self.K_test[i][:, :n] @ alpha - f_test) ** 2)  # ŷ* = K* α
+            if noise > 0:  # + E over ε of the part linear in σε: σ² ‖(I − K(K+nλ)⁻¹)‖²_F / n, σ² ‖K*(K+nλ)⁻¹‖²_F / n*
                 train[i] += noise**2 * np.sum((1 - lam * inv) ** 2) / n
                 test[i] += noise**2 * np.sum(inv**2 * spread) / len(f_test)
         return SweepErrors(self.widths.copy(), train, test)
 
-    def expected_errors(self, f_train, f_test, noise: float, ridge: float = 0.0,
-                        n: int | None = None) -> SweepErrors:
+    def expected_errors(self, f_train, f_test, noise: float, ridge: float = 0.0, n: int | None = None) -> SweepErrors:
         r"""Train and test errors averaged exactly over label noise: the fit sees
         :math:`y = f + \sigma\varepsilon`, :math:`\varepsilon\sim\mathcal N(0, I)`. The prediction is
         linear in :math:`y`, :math:`\hat y_* = A y`, so

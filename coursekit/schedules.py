@@ -24,9 +24,9 @@ training loop the optimizer's ``k``-th step (counting from 0) uses ``sched(k)``:
 :class:`ReduceLROnPlateau` depends on the validation losses, so it is not a
 function of ``t``: ``plateau.step(val_loss)`` returns the new rate.
 """
+
 from __future__ import annotations
 
-import bisect
 import math
 import numbers
 
@@ -34,9 +34,24 @@ import numpy as np
 
 from .sgd_theory import satisfies_robbins_monro
 
-__all__ = ["Schedule", "ConstantLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-           "CosineAnnealingWarmRestarts", "LinearLR", "PolynomialLR", "SequentialLR",
-           "InverseSqrtLR", "InverseTimeLR", "ReduceLROnPlateau", "set_lr", "FAMILIES", "by_name"]
+__all__ = [
+    "Schedule",
+    "ConstantLR",
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "LinearLR",
+    "PolynomialLR",
+    "SequentialLR",
+    "InverseSqrtLR",
+    "InverseTimeLR",
+    "ReduceLROnPlateau",
+    "set_lr",
+    "FAMILIES",
+    "by_name",
+]
 
 
 def _real(name, value, *, low=None, low_open=False, high=None, high_open=False):
@@ -166,7 +181,7 @@ class ExponentialLR(Schedule):
         self.gamma = _real("gamma", gamma, low=0.0, low_open=True)
 
     def _lr(self, t):
-        return self.base_lr * self.gamma ** t
+        return self.base_lr * self.gamma**t
 
 
 class CosineAnnealingLR(Schedule):
@@ -195,7 +210,7 @@ class CosineAnnealingLR(Schedule):
 
     def _lr(self, t):
         if not self.periodic:
-            t = np.minimum(t, self.T_max)                  # hold at eta_min past T_max
+            t = np.minimum(t, self.T_max)  # hold at eta_min past T_max
         return self.eta_min + (self.base_lr - self.eta_min) * (1 + np.cos(np.pi * t / self.T_max)) / 2
 
 
@@ -218,11 +233,11 @@ class CosineAnnealingWarmRestarts(Schedule):
         T0, m = self.T_0, self.T_mult
         if m == 1:
             return t % T0, np.full_like(t, T0)
-        start = lambda n: T0 * (m ** n - 1) // (m - 1)     # the step where cycle n begins
+        start = lambda n: T0 * (m**n - 1) // (m - 1)  # the step where cycle n begins
         n = np.floor(np.log(t * (m - 1) / T0 + 1) / np.log(m)).astype(np.int64)
-        n = np.where(start(n) > t, n - 1, n)                # fix round-off in the logarithm
+        n = np.where(start(n) > t, n - 1, n)  # fix round-off in the logarithm
         n = np.where(start(n + 1) <= t, n + 1, n)
-        return t - start(n), T0 * m ** n
+        return t - start(n), T0 * m**n
 
     def _lr(self, t):
         t_cur, t_i = self._cycle(t)
@@ -280,8 +295,9 @@ class SequentialLR(Schedule):
                 raise TypeError(f"schedules[{i}] must be a closed-form schedule, got {s!r}")
         self.milestones = _milestones(milestones)
         if len(self.milestones) != len(schedules) - 1:
-            raise ValueError(f"SequentialLR needs len(schedules) - 1 = {len(schedules) - 1} "
-                             f"milestones, got {list(milestones)!r}")
+            raise ValueError(
+                f"SequentialLR needs len(schedules) - 1 = {len(schedules) - 1} milestones, got {list(milestones)!r}"
+            )
         self.schedules = schedules
         self.base_lr = schedules[0].base_lr
 
@@ -366,8 +382,18 @@ class ReduceLROnPlateau:
         [0.1, 0.1, 0.1, 0.05, 0.05]
     """
 
-    def __init__(self, base_lr, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
+    def __init__(
+        self,
+        base_lr,
+        mode="min",
+        factor=0.1,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        cooldown=0,
+        min_lr=0.0,
+        eps=1e-8,
+    ):
         self.base_lr = _real("base_lr", base_lr, low=0.0)
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
@@ -402,7 +428,7 @@ class ReduceLROnPlateau:
             self.num_bad_epochs = 0
         else:
             self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:                      # in cooldown: bad steps do not count
+        if self.cooldown_counter > 0:  # in cooldown: bad steps do not count
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
@@ -426,14 +452,15 @@ class ReduceLROnPlateau:
         vars(self).update(state)
 
     def __repr__(self):
-        return (f"ReduceLROnPlateau({self.base_lr!r}, mode={self.mode!r}, factor={self.factor!r}, "
-                f"patience={self.patience!r}, lr={self.lr!r})")
+        return (
+            f"ReduceLROnPlateau({self.base_lr!r}, mode={self.mode!r}, factor={self.factor!r}, "
+            f"patience={self.patience!r}, lr={self.lr!r})"
+        )
 
 
 # --------------------------------------------------------------------------- families by name
 #: The schedule families :func:`by_name` builds (the explorer of chapter 10 offers them all).
-FAMILIES = ("constant", "step", "exponential", "1/t", "1/√t", "inverse sqrt", "cosine",
-            "cosine restarts", "polynomial")
+FAMILIES = ("constant", "step", "exponential", "1/t", "1/√t", "inverse sqrt", "cosine", "cosine restarts", "polynomial")
 
 
 def by_name(name, base_lr, total_steps, warmup=0, end_factor=0.01) -> Schedule:
@@ -473,14 +500,13 @@ def by_name(name, base_lr, total_steps, warmup=0, end_factor=0.01) -> Schedule:
     base = _real("base_lr", base_lr, low=0.0, low_open=True)
     if name == "inverse sqrt":
         return InverseSqrtLR(base, warmup_steps=max(w, 1))
-    T = total - w                                          # the decay's own length
+    T = total - w  # the decay's own length
 
     def decay():
         if name == "constant":
             return ConstantLR(base, factor=1.0, total_iters=0)
         if name == "step":
-            return MultiStepLR(base, milestones=sorted({max(T // 2, 1), max(3 * T // 4, 2)}),
-                               gamma=math.sqrt(r))
+            return MultiStepLR(base, milestones=sorted({max(T // 2, 1), max(3 * T // 4, 2)}), gamma=math.sqrt(r))
         if name == "exponential":
             return ExponentialLR(base, gamma=r ** (1 / T))
         if name == "1/t":

@@ -104,9 +104,7 @@ def strong_wolfe(phi, f0, dphi0, step, *, c1=1e-4, c2=0.9, max_evals=25):
         if da >= 0:
             result = zoom(a, f, da, g, a_prev, f_prev, d_prev)
             break
-        a_next = _cubic_min(
-            a_prev, f_prev, d_prev, a, f, da, a + 0.01 * (a - a_prev), 10 * a
-        )
+        a_next = _cubic_min(a_prev, f_prev, d_prev, a, f, da, a + 0.01 * (a - a_prev), 10 * a)
         a_prev, f_prev, d_prev, g_prev = a, f, da, g
         a = a_next
     else:
@@ -204,32 +202,18 @@ class LBFGS(Optimizer):
             group[name] = _number(where + name, group[name])
         for name in ("max_iter", "max_eval", "history_size"):
             v = group[name]
-            if (
-                isinstance(v, bool)
-                or not isinstance(v, numbers.Integral)
-                or v < 1
-            ):
-                raise ValueError(
-                    f"{where}{name} must be a positive integer, got {v!r}"
-                )
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+                raise ValueError(f"{where}{name} must be a positive integer, got {v!r}")
         if group["line_search_fn"] not in (None, "strong_wolfe"):
-            raise ValueError(
-                f"{where}line_search_fn must be None or 'strong_wolfe', "
-                f"got {group['line_search_fn']!r}"
-            )
+            raise ValueError(f"{where}line_search_fn must be None or 'strong_wolfe', got {group['line_search_fn']!r}")
         return group
 
     # flat views over all parameters -------------------------------------------------
     def _arrays(self):
-        return [
-            _param_array(p, f"parameter {i}")
-            for i, p in enumerate(self._params())
-        ]
+        return [_param_array(p, f"parameter {i}") for i, p in enumerate(self._params())]
 
     def _get_flat(self):
-        return np.concatenate([a.ravel() for a in self._arrays()]).astype(
-            float
-        )
+        return np.concatenate([a.ravel() for a in self._arrays()]).astype(float)
 
     def _set_flat(self, x):
         i = 0
@@ -247,17 +231,11 @@ class LBFGS(Optimizer):
             loss, grads = out, None
         work = self._gather(grads)
         if len(work) != len(self._params()):
-            raise ValueError(
-                "LBFGS needs a gradient for every parameter; the closure left some None"
-            )
+            raise ValueError("LBFGS needs a gradient for every parameter; the closure left some None")
         loss = float(np.asarray(getattr(loss, "data", loss)))
         if not math.isfinite(loss):
-            raise FloatingPointError(
-                f"the closure returned a non-finite loss {loss!r}"
-            )
-        return loss, np.concatenate([g.ravel() for _, _, _, g in work]).astype(
-            float
-        )
+            raise FloatingPointError(f"the closure returned a non-finite loss {loss!r}")
+        return loss, np.concatenate([g.ravel() for _, _, _, g in work]).astype(float)
 
     def _direction(self, g, state):
         return -two_loop(g, state["old_s"], state["old_y"], state["gamma"])
@@ -265,9 +243,7 @@ class LBFGS(Optimizer):
     def step(self, closure=None):
         """Up to ``max_iter`` L-BFGS iterations; returns the loss at the start."""
         if closure is None or not callable(closure):
-            raise TypeError(
-                "LBFGS.step needs a closure that returns (loss, grads) or the loss"
-            )
+            raise TypeError("LBFGS.step needs a closure that returns (loss, grads) or the loss")
         group = self.param_groups[0]
         self._check_group(group, "param_groups[0] ")
         state = self.state.setdefault(0, {})
@@ -285,7 +261,7 @@ class LBFGS(Optimizer):
         if np.max(np.abs(g)) <= group["tolerance_grad"]:
             return orig_loss
 
-        for it in range(group["max_iter"]):
+        for _ in range(group["max_iter"]):
             state["n_iter"] += 1
             d = self._direction(g, state)
             gd = float(g @ d)
@@ -341,10 +317,7 @@ class LBFGS(Optimizer):
             loss, g = new_loss, new_g
             if np.max(np.abs(g)) <= group["tolerance_grad"]:
                 break
-            if (
-                np.max(np.abs(s)) <= group["tolerance_change"]
-                or change < group["tolerance_change"]
-            ):
+            if np.max(np.abs(s)) <= group["tolerance_change"] or change < group["tolerance_change"]:
                 break
             if evals >= group["max_eval"]:
                 break
@@ -366,19 +339,11 @@ def newton(landscape, x0, steps, lr=1.0, *, grad_tol=None):
     Hessian or a non-finite iterate ends the run with the reason recorded).
     """
     alpha = _number("lr", lr, low_open=True)
-    if (
-        isinstance(steps, bool)
-        or not isinstance(steps, numbers.Integral)
-        or steps < 0
-    ):
-        raise ValueError(
-            f"steps must be a non-negative integer, got {steps!r}"
-        )
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     theta = _as_points(x0, landscape.dim, "x0").astype(float).copy()
     if theta.ndim != 1:
-        raise ValueError(
-            f"x0 must be one point of shape ({landscape.dim},), got {theta.shape}"
-        )
+        raise ValueError(f"x0 must be one point of shape ({landscape.dim},), got {theta.shape}")
     path, losses, norms = [theta.copy()], [float(landscape.value(theta))], []
     info = {
         "diverged_at": None,
@@ -389,14 +354,10 @@ def newton(landscape, x0, steps, lr=1.0, *, grad_tol=None):
         g = landscape.grad(theta)
         norms.append(float(np.linalg.norm(g)))
         if grad_tol is not None and norms[-1] <= grad_tol:
-            info.update(
-                converged_at=k - 1, reason=f"converged at step {k - 1}"
-            )
+            info.update(converged_at=k - 1, reason=f"converged at step {k - 1}")
             break
         try:
-            step = np.linalg.solve(
-                landscape.hessian(theta), g
-            )  # H^{-1} grad J
+            step = np.linalg.solve(landscape.hessian(theta), g)  # H^{-1} grad J
         except np.linalg.LinAlgError:
             info.update(diverged_at=k, reason=f"singular Hessian at step {k}")
             break
@@ -407,9 +368,7 @@ def newton(landscape, x0, steps, lr=1.0, *, grad_tol=None):
             break
         path.append(theta.copy())
         losses.append(loss)
-    return Trajectory(
-        np.array(path), np.array(losses), np.array(norms), **info
-    )
+    return Trajectory(np.array(path), np.array(losses), np.array(norms), **info)
 
 
 # ----------------------------------------------------------------------------
@@ -501,9 +460,7 @@ def backtracking(
     _check_constants(c1, 0.5)
     shrink = _number("shrink", shrink, low_open=True, high=1.0)
     if not slope0 < 0:
-        raise ValueError(
-            f"direction must be a descent direction (slope0 < 0), got slope0={slope0!r}"
-        )
+        raise ValueError(f"direction must be a descent direction (slope0 < 0), got slope0={slope0!r}")
     for evals in range(1, int(max_evals) + 1):
         with np.errstate(over="ignore", invalid="ignore"):
             f_new = float(value(theta + step * direction))
@@ -559,9 +516,7 @@ def damped_newton(
         g = landscape.grad(theta)
         norms.append(float(np.linalg.norm(g)))
         if grad_tol is not None and norms[-1] <= grad_tol:
-            info.update(
-                converged_at=k - 1, reason=f"converged at step {k - 1}"
-            )
+            info.update(converged_at=k - 1, reason=f"converged at step {k - 1}")
             break
         try:
             delta, _ = newton_direction(
@@ -575,13 +530,9 @@ def damped_newton(
             break
         slope = float(g @ delta)
         if not slope < 0:
-            info.update(
-                diverged_at=k, reason=f"not a descent direction at step {k}"
-            )
+            info.update(diverged_at=k, reason=f"not a descent direction at step {k}")
             break
-        eta, f_new, evals = backtracking(
-            landscape.value, theta, delta, f, slope, c1=c1, shrink=shrink
-        )
+        eta, f_new, evals = backtracking(landscape.value, theta, delta, f, slope, c1=c1, shrink=shrink)
         n_value += evals
         if eta == 0.0:
             info.update(reason=f"line search failed at step {k}")
@@ -608,19 +559,11 @@ def damped_newton(
 
 
 def _start(landscape, x0, steps):
-    if (
-        isinstance(steps, bool)
-        or not isinstance(steps, numbers.Integral)
-        or steps < 0
-    ):
-        raise ValueError(
-            f"steps must be a non-negative integer, got {steps!r}"
-        )
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     theta = _as_points(x0, landscape.dim, "x0").astype(float).copy()
     if theta.ndim != 1:
-        raise ValueError(
-            f"x0 must be one point of shape ({landscape.dim},), got {theta.shape}"
-        )
+        raise ValueError(f"x0 must be one point of shape ({landscape.dim},), got {theta.shape}")
     return theta, {
         "diverged_at": None,
         "converged_at": None,
@@ -628,9 +571,7 @@ def _start(landscape, x0, steps):
     }
 
 
-def _counted(
-    path, losses, norms, info, grad_evals, value_evals, hessians=0, lrs=None
-):
+def _counted(path, losses, norms, info, grad_evals, value_evals, hessians=0, lrs=None):
     norms = np.array(norms[: len(path)])
     return CountedTrajectory(
         np.array(path),
@@ -683,9 +624,7 @@ def two_loop(g, s_list, y_list, gamma=1.0):
     return q  # r = C g
 
 
-def lbfgs(
-    landscape, x0, steps, history_size=10, *, grad_tol=None, max_evals=25
-):
+def lbfgs(landscape, x0, steps, history_size=10, *, grad_tol=None, max_evals=25):
     r"""L-BFGS (:class:`LBFGS`, one iteration per step) on a landscape, counting
     work: returns a :class:`CountedTrajectory` whose ``grad_evals`` counts
     each distinct point at which the gradient was computed (the line search's
@@ -722,9 +661,7 @@ def lbfgs(
     for k in range(1, steps + 1):
         norms.append(float(np.linalg.norm(landscape.grad(theta))))
         if grad_tol is not None and norms[-1] <= grad_tol:
-            info.update(
-                converged_at=k - 1, reason=f"converged at step {k - 1}"
-            )
+            info.update(converged_at=k - 1, reason=f"converged at step {k - 1}")
             break
         before = theta.copy()
         try:
@@ -746,9 +683,7 @@ def lbfgs(
 METHODS = ("Newton", "damped Newton", "L-BFGS", "GD")
 
 
-def run_method(
-    method, landscape, x0, *, m=10, lr=1.5e-3, steps=None, grad_tol=1e-12
-):
+def run_method(method, landscape, x0, *, m=10, lr=1.5e-3, steps=None, grad_tol=1e-12):
     """Run one of :data:`METHODS` on a landscape from ``x0``; return its trajectory.
 
     ``m`` is the L-BFGS memory (``history_size``), ``lr`` the rate of GD.

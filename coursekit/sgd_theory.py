@@ -18,6 +18,7 @@ satisfies
 Everything here is vectorized over many independent runs (a leading axis), so a
 lesson can estimate expectations from thousands of seeded runs in a second.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,9 +43,9 @@ class FiniteSum:
             raise ValueError(f"b must have shape ({A.shape[0]},), got shape {b.shape}")
         self.A, self.b = A, b
         self.n, self.dim = A.shape
-        self.hessian = A.T @ A / self.n                      # ∇²F = (1/n) Σ a_i a_iᵀ
+        self.hessian = A.T @ A / self.n  # ∇²F = (1/n) Σ a_i a_iᵀ
         self.minimizer = np.linalg.lstsq(A, b, rcond=None)[0]  # x* (min-norm if not unique)
-        self.minimum = float(self.value(self.minimizer))      # F* = F(x*)
+        self.minimum = float(self.value(self.minimizer))  # F* = F(x*)
 
     def _check(self, x):
         x = np.asarray(x, dtype=float)
@@ -79,14 +80,14 @@ class FiniteSum:
         r""":math:`g = \frac1B\sum_{i\in I}\nabla f_i(x)` for index sets ``idx`` of shape ``(..., B)``
         (one set per run, matching the leading shape of ``x``)."""
         x = self._check(x)
-        A_I = self.A[idx]                                    # (..., B, d)
+        A_I = self.A[idx]  # (..., B, d)
         r_I = np.einsum("...bd,...d->...b", A_I, x) - self.b[idx]
         return np.einsum("...b,...bd->...d", r_I, A_I) / idx.shape[-1]
 
     def expected_grad_sq(self, x):
         r""":math:`\mathbb E_i\|\nabla f_i(x)\|^2 = \frac1n\sum_i r_i^2\|a_i\|^2` (one example drawn
         uniformly), shape ``(...)``."""
-        return np.mean(self.residuals(x) ** 2 * np.sum(self.A ** 2, axis=1), axis=-1)
+        return np.mean(self.residuals(x) ** 2 * np.sum(self.A**2, axis=1), axis=-1)
 
     def confusion_region(self):
         r"""For a 1-D parameter: the interval :math:`[\min_i w_i, \max_i w_i]` spanned by the
@@ -156,22 +157,23 @@ def gradient_variance(example_grads, batch_size: int, replace: bool = True) -> f
     G = G[:, None] if G.ndim == 1 else G
     n = G.shape[0]
     _check_batch(n, batch_size, replace)
-    sigma2 = np.mean(np.sum((G - G.mean(axis=0)) ** 2, axis=1))   # σ² = mean ‖∇f_i − ∇F‖²
+    sigma2 = np.mean(np.sum((G - G.mean(axis=0)) ** 2, axis=1))  # σ² = mean ‖∇f_i − ∇F‖²
     if replace:
-        return float(sigma2 / batch_size)                          # σ²/B
+        return float(sigma2 / batch_size)  # σ²/B
     if n == 1:
         return 0.0
     return float(sigma2 / batch_size * (n - batch_size) / (n - 1))  # σ²/B · (n−B)/(n−1)
 
 
-def sampled_gradient_variance(example_grads, batch_size: int, replace: bool = True,
-                              draws: int = 20_000, seed=0) -> float:
+def sampled_gradient_variance(
+    example_grads, batch_size: int, replace: bool = True, draws: int = 20_000, seed=0
+) -> float:
     """Monte-Carlo estimate of :func:`gradient_variance` from ``draws`` seeded minibatches."""
     G = np.asarray(example_grads, dtype=float)
     G = G[:, None] if G.ndim == 1 else G
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     idx = sample_indices(rng, G.shape[0], batch_size, draws, replace)
-    g = G[idx].mean(axis=1)                                        # (draws, d)
+    g = G[idx].mean(axis=1)  # (draws, d)
     return float(np.mean(np.sum((g - G.mean(axis=0)) ** 2, axis=1)))
 
 
@@ -187,6 +189,7 @@ class SGDRuns:
     ``paths``: :math:`x_k` of the first ``keep_paths`` runs, shape ``(keep_paths, K+1, d)``.
     Only run averages are stored: fresh memory is slow to touch, and the theory needs expectations.
     """
+
     rates: np.ndarray
     runs: int
     gap: np.ndarray
@@ -196,8 +199,16 @@ class SGDRuns:
     paths: np.ndarray
 
 
-def sgd_runs(problem: FiniteSum, x0, rates, batch_size: int = 1, runs: int = 100,
-             replace: bool = True, seed=0, keep_paths: int = 0) -> SGDRuns:
+def sgd_runs(
+    problem: FiniteSum,
+    x0,
+    rates,
+    batch_size: int = 1,
+    runs: int = 100,
+    replace: bool = True,
+    seed=0,
+    keep_paths: int = 0,
+) -> SGDRuns:
     r"""``runs`` independent seeded runs of minibatch SGD, all from ``x0``, with step
     :math:`\alpha_k` = ``rates[k]``, :math:`k=0..K-1`:
 
@@ -222,15 +233,15 @@ def sgd_runs(problem: FiniteSum, x0, rates, batch_size: int = 1, runs: int = 100
     gap[0] = problem.gap(x).mean()
     for k, alpha in enumerate(rates):
         paths[k] = x[:keep_paths]
-        weighted_sum += alpha * x                       # Σ α_i x_i
-        weight += alpha                                 # Σ α_i
-        e = problem.gap(weighted_sum / weight)          # F(x̄_k) − F*, one per run
+        weighted_sum += alpha * x  # Σ α_i x_i
+        weight += alpha  # Σ α_i
+        e = problem.gap(weighted_sum / weight)  # F(x̄_k) − F*, one per run
         gap_avg[k], gap_avg_sq[k] = e.mean(), (e * e).mean()
         counts = batch_counts(sample_indices(rng, problem.n, batch_size, runs, replace), problem.n)
         # g_k = (1/B) Σ_{i∈I_k} ∇f_i(x_k) = (1/B) Σ_i count_i r_i a_i  (cost independent of B)
         g = np.einsum("rn,nd->rd", counts * problem.residuals(x), problem.A) / batch_size
         grad_sq[k] = np.einsum("rd,rd->", g, g) / runs
-        x = x - alpha * g                               # x_{k+1} = x_k − α_k g_k
+        x = x - alpha * g  # x_{k+1} = x_k − α_k g_k
         gap[k + 1] = problem.gap(x).mean()
     paths[K] = x[:keep_paths]
     se = np.sqrt(np.maximum(gap_avg_sq - gap_avg**2, 0.0) / runs)
@@ -320,8 +331,9 @@ def stationary_variance(h: float, targets) -> float:
     return float(h * np.var(c) / (2 - h))
 
 
-def sgd_iterates(problem: FiniteSum, x0, rates, batch_size: int = 1, runs: int = 1,
-                 replace: bool = True, seed=0) -> np.ndarray:
+def sgd_iterates(
+    problem: FiniteSum, x0, rates, batch_size: int = 1, runs: int = 1, replace: bool = True, seed=0
+) -> np.ndarray:
     r"""Only the iterates of :func:`sgd_runs`: the same minibatches and steps
     :math:`x_{k+1} = x_k - \alpha_k g_k` for the same ``seed`` (equal to rounding),
     without the averaged iterate and its statistics, and several times faster (for
@@ -340,11 +352,11 @@ def sgd_iterates(problem: FiniteSum, x0, rates, batch_size: int = 1, runs: int =
     with np.errstate(over="ignore", invalid="ignore"):
         for k, alpha in enumerate(rates):
             paths[k] = x
-            idx = sample_indices(rng, problem.n, batch_size, runs, replace)    # I_k, one per run
-            a_batch = A[idx]                                                   # (runs, B, d)
-            r = np.einsum("rbd,rd->rb", a_batch, x) - b[idx]                   # a_i^T x_k - b_i
-            g = np.einsum("rb,rbd->rd", r, a_batch) / batch_size              # g_k
-            x = x - alpha * g                                                  # x_{k+1} = x_k − α_k g_k
+            idx = sample_indices(rng, problem.n, batch_size, runs, replace)  # I_k, one per run
+            a_batch = A[idx]  # (runs, B, d)
+            r = np.einsum("rbd,rd->rb", a_batch, x) - b[idx]  # a_i^T x_k - b_i
+            g = np.einsum("rb,rbd->rd", r, a_batch) / batch_size  # g_k
+            x = x - alpha * g  # x_{k+1} = x_k − α_k g_k
     paths[-1] = x
     return paths.transpose(1, 0, 2)
 

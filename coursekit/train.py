@@ -27,6 +27,7 @@ counted from 1 over the whole run, so ``k - 1`` updates were made) and
 raise by default, because a lesson wants to plot the curve up to the blow-up;
 pass ``on_divergence="raise"`` to get a :class:`DivergenceError` instead.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,7 +46,7 @@ __all__ = ["fit", "evaluate", "History", "DivergenceError"]
 class DivergenceError(FloatingPointError):
     """The loss (or a gradient) stopped being finite at minibatch ``step`` of ``epoch``."""
 
-    def __init__(self, step: int, epoch: int, loss: float, history: "History"):
+    def __init__(self, step: int, epoch: int, loss: float, history: History):
         self.step, self.epoch, self.loss, self.history = step, epoch, loss, history
         super().__init__(f"diverged at step {step} (epoch {epoch}): loss = {loss}")
 
@@ -82,7 +83,7 @@ class History:
         return getattr(self, key)
 
     def __repr__(self):
-        last = (f", final train_loss={self.train_loss[-1]:.4g}" if self.train_loss else "")
+        last = f", final train_loss={self.train_loss[-1]:.4g}" if self.train_loss else ""
         return f"History(epochs={len(self.epoch)}, steps={self.steps}{last}, {self.reason})"
 
 
@@ -115,7 +116,7 @@ def evaluate(model, loss_fn, X, y, metric="auto", batch_size: int = 4096):
     try:
         with no_grad():
             for start in range(0, n, batch_size):
-                xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+                xb, yb = X[start : start + batch_size], y[start : start + batch_size]
                 out = model(xb)
                 total_loss += float(loss_fn(out, yb).item()) * len(xb)
                 if metric is not None:
@@ -131,10 +132,26 @@ def _set_lr(optimizer, lr: float) -> None:
         group["lr"] = float(lr)
 
 
-def fit(model, loss_fn, optimizer, X, y, epochs: int, batch_size: int, schedule=None, *,
-        schedule_unit: str = "epoch", val=None, val_fraction: float | None = None, rng=None,
-        metric="auto", eval_train: bool = False, progress=None, on_divergence: str = "stop",
-        callback=None) -> History:
+def fit(
+    model,
+    loss_fn,
+    optimizer,
+    X,
+    y,
+    epochs: int,
+    batch_size: int,
+    schedule=None,
+    *,
+    schedule_unit: str = "epoch",
+    val=None,
+    val_fraction: float | None = None,
+    rng=None,
+    metric="auto",
+    eval_train: bool = False,
+    progress=None,
+    on_divergence: str = "stop",
+    callback=None,
+) -> History:
     r"""Train ``model`` by minibatch steps; return a :class:`History`.
 
     Parameters
@@ -172,8 +189,7 @@ def fit(model, loss_fn, optimizer, X, y, epochs: int, batch_size: int, schedule=
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
         raise TypeError(f"optimizer must have step() and zero_grad(), got {optimizer!r}")
     if schedule is not None and not hasattr(optimizer, "param_groups"):
-        raise TypeError("a schedule sets optimizer.param_groups[i]['lr'], but the optimizer has "
-                        "no param_groups")
+        raise TypeError("a schedule sets optimizer.param_groups[i]['lr'], but the optimizer has no param_groups")
     plateau = schedule is not None and not callable(schedule)
     if plateau and not hasattr(schedule, "step"):
         raise TypeError(f"schedule must be callable (t -> lr) or have step(metric), got {schedule!r}")
@@ -205,6 +221,7 @@ def fit(model, loss_fn, optimizer, X, y, epochs: int, batch_size: int, schedule=
     bar = None
     if show:
         from tqdm.auto import tqdm
+
         bar = tqdm(total=epochs, desc="training", unit="epoch", leave=False)
 
     hist = History()

@@ -4,6 +4,7 @@ Every explorer is an :class:`Explorer`. Its ``update(**values)`` recomputes and
 redraws for one setting of the controls; the sliders call it, and so do the
 tests (over the sliders' ranges) and the benchmarks (to time a slider move).
 """
+
 from __future__ import annotations
 
 import base64
@@ -51,7 +52,7 @@ def control_values(widget) -> list:
         decimals = max(0, -int(np.floor(np.log10(widget.step)))) + 6
         points = np.round(widget.min + widget.step * np.arange(k + 1), decimals)
         if isinstance(widget, W.FloatLogSlider):
-            return [float(widget.base ** e) for e in points]
+            return [float(widget.base**e) for e in points]
         return [float(v) for v in points]
     return []
 
@@ -83,7 +84,7 @@ def subsample(values: list, count: int, keep) -> list:
     if count == 1:
         return [values[k]]
     picked = list(np.unique(np.round(np.linspace(0, len(values) - 1, count)).astype(int)))
-    if k not in picked:   # swap the nearest inner point for the current value
+    if k not in picked:  # swap the nearest inner point for the current value
         inner = [i for i in picked[1:-1]] or picked
         picked[picked.index(min(inner, key=lambda i: abs(i - k)))] = k
     return [values[i] for i in sorted(set(picked))]
@@ -148,9 +149,15 @@ class Explorer:
         (one Agg draw; default: tight, as the inline backend crops, two draws),
         reduced to a palette of ``colors`` if given (smaller frames)."""
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=dpi or self.fig.dpi, bbox_inches=box or "tight",
-                         facecolor=self.fig.get_facecolor(), edgecolor=self.fig.get_edgecolor(),
-                         pil_kwargs={"compress_level": 1 if colors is None else 6})
+        self.fig.savefig(
+            buf,
+            format="png",
+            dpi=dpi or self.fig.dpi,
+            bbox_inches=box or "tight",
+            facecolor=self.fig.get_facecolor(),
+            edgecolor=self.fig.get_edgecolor(),
+            pil_kwargs={"compress_level": 1 if colors is None else 6},
+        )
         if colors is None:
             return buf.getvalue()
         from PIL import Image
@@ -168,7 +175,7 @@ class Explorer:
     @property
     def ui(self):
         self.update()
-        self._box = self.tight_box()   # one crop for every move: one draw per move, no jumps
+        self._box = self.tight_box()  # one crop for every move: one draw per move, no jumps
         self._on_change(None)
         return W.VBox([W.HBox(list(self.controls.values())), self.output])
 
@@ -202,8 +209,11 @@ class Explorer:
                 main = (sliders or list(finite) or [None])[0]
                 names = [main] if main is not None else []
                 for n in finite:
-                    if (n != main and len(finite[n]) <= self.MAX_SECOND
-                            and self.MAX_FRAMES // len(finite[n]) >= min(len(finite[main]), 5)):
+                    if (
+                        n != main
+                        and len(finite[n]) <= self.MAX_SECOND
+                        and self.MAX_FRAMES // len(finite[n]) >= min(len(finite[main]), 5)
+                    ):
                         names.append(n)
                         break
             unknown = [n for n in names if n not in finite]
@@ -245,7 +255,7 @@ class Explorer:
         names = list(grid)
         frames = self.render_frames(grid, dpi)
         unique, index = {}, []
-        for f in frames:                        # identical frames are stored once
+        for f in frames:  # identical frames are stored once
             index.append(unique.setdefault(f, len(unique)))
         uris = ["data:image/png;base64," + base64.b64encode(f).decode() for f in unique]
         uid = "ckx-" + hashlib.sha1(b"".join(frames)).hexdigest()[:10]
@@ -267,15 +277,23 @@ class Explorer:
                 f'value="{start[i]}" aria-valuetext="{esc(labels[i][start[i]])}" '
                 f'style="vertical-align:middle;width:11em">'
                 f'<output for="{cid}" style="margin-left:0.4em;'
-                f'font-family:monospace">{esc(labels[i][start[i]])}</output></span>')
-        fixed = [f"{self.controls[n].description or n} = {control_label(self.controls[n], w.value)}"
-                 for n, w in self.controls.items() if n not in grid]
-        note = (f"Precomputed for {len(frames)} settings"
-                + (f"; fixed: {', '.join(fixed)}" if fixed else "")
-                + ". Every control is live in a notebook (Binder or Colab).")
-        data = json.dumps({"frames": uris, "index": index, "sizes": [len(grid[n]) for n in names],
-                           "labels": labels, "names": descr}, ensure_ascii=False)
-        data = data.replace("</", "<\\/")   # JSON inside a <script> element
+                f'font-family:monospace">{esc(labels[i][start[i]])}</output></span>'
+            )
+        fixed = [
+            f"{self.controls[n].description or n} = {control_label(self.controls[n], w.value)}"
+            for n, w in self.controls.items()
+            if n not in grid
+        ]
+        note = (
+            f"Precomputed for {len(frames)} settings"
+            + (f"; fixed: {', '.join(fixed)}" if fixed else "")
+            + ". Every control is live in a notebook (Binder or Colab)."
+        )
+        data = json.dumps(
+            {"frames": uris, "index": index, "sizes": [len(grid[n]) for n in names], "labels": labels, "names": descr},
+            ensure_ascii=False,
+        )
+        data = data.replace("</", "<\\/")  # JSON inside a <script> element
         return (
             f'<div class="coursekit-explorer" id="{uid}">\n'
             f'<div role="group" aria-label="explorer controls">{"".join(inputs)}</div>\n'
@@ -302,11 +320,13 @@ class Explorer:
             "  }\n"
             "  inputs.forEach(function (el) { el.addEventListener(\"input\", show); });\n"
             "})();</script>\n"
-            "</div>")
+            "</div>"
+        )
 
 
-def gradient_descent_explorer(landscape, extent, theta0=(0.0, 0.0), lr_range=(1e-3, 1.0),
-                              max_steps: int = 200) -> Explorer:
+def gradient_descent_explorer(
+    landscape, extent, theta0=(0.0, 0.0), lr_range=(1e-3, 1.0), max_steps: int = 200
+) -> Explorer:
     """Gradient descent on a 2-D ``landscape``: learning rate, number of steps and
     start point as sliders; contours with the path on the left, the loss gap on the right."""
     from . import plots
@@ -315,8 +335,9 @@ def gradient_descent_explorer(landscape, extent, theta0=(0.0, 0.0), lr_range=(1e
     fig, (ax_path, ax_loss) = plt.subplots(1, 2, figsize=(10, 4))
     x0, x1, y0, y1 = extent
     controls = {
-        "lr": W.FloatLogSlider(value=0.1, base=10, min=np.log10(lr_range[0]),
-                               max=np.log10(lr_range[1]), step=0.05, description="η (rate)"),
+        "lr": W.FloatLogSlider(
+            value=0.1, base=10, min=np.log10(lr_range[0]), max=np.log10(lr_range[1]), step=0.05, description="η (rate)"
+        ),
         "steps": W.IntSlider(value=50, min=1, max=max_steps, description="steps"),
         "start_x": W.FloatSlider(value=theta0[0], min=x0, max=x1, step=0.1, description="θ₀[0]"),
         "start_y": W.FloatSlider(value=theta0[1], min=y0, max=y1, step=0.1, description="θ₀[1]"),
@@ -363,10 +384,12 @@ def maximum_likelihood_explorer(x, y) -> Explorer:
     fig, (ax_data, ax_nll) = plt.subplots(1, 2, figsize=(10, 3.8))
     controls = {
         "model": W.Dropdown(options=["Gaussian", "Bernoulli"], value="Gaussian", description="model"),
-        "mu": W.FloatSlider(value=round(lo + 0.3 * (hi - lo), 2), min=round(lo, 2), max=round(hi, 2),
-                            step=0.01, description="μ"),
-        "sigma": W.FloatSlider(value=round(2 * sigma_hat, 2), min=round(s_lo, 2), max=round(s_hi, 2),
-                               step=0.01, description="σ"),
+        "mu": W.FloatSlider(
+            value=round(lo + 0.3 * (hi - lo), 2), min=round(lo, 2), max=round(hi, 2), step=0.01, description="μ"
+        ),
+        "sigma": W.FloatSlider(
+            value=round(2 * sigma_hat, 2), min=round(s_lo, 2), max=round(s_hi, 2), step=0.01, description="σ"
+        ),
         "p": W.FloatSlider(value=0.5, min=0.01, max=0.99, step=0.01, description="p"),
     }
     state = {"model": None}
@@ -377,16 +400,15 @@ def maximum_likelihood_explorer(x, y) -> Explorer:
         ax_nll.clear()
         if model == "Gaussian":
             plots.sample_and_models(x, grid, {}, ax=ax_data)
-            (artists["curve"],) = ax_data.plot(grid, np.zeros_like(grid), lw=2, color="C0",
-                                               label="your model")
+            (artists["curve"],) = ax_data.plot(grid, np.zeros_like(grid), lw=2, color="C0", label="your model")
             plots.nll_contours(mu_g, sigma_g, nll_grid, ax=ax_nll, mle=(mu_hat, sigma_hat))
         else:
             plots.sample_and_models(y, [0, 1], {}, ax=ax_data, discrete=True)
-            (artists["curve"],) = ax_data.plot([0, 1], [0.5, 0.5], "o", ms=9, color="C0",
-                                               label="your model")
+            (artists["curve"],) = ax_data.plot([0, 1], [0.5, 0.5], "o", ms=9, color="C0", label="your model")
             ax_data.set_ylim(0, 1)
-            plots.nll_curve(p_grid, nll_p, ax=ax_nll, mle=(p_hat, float(likelihood.bernoulli_nll(y, p_hat))),
-                            xlabel="$p$")
+            plots.nll_curve(
+                p_grid, nll_p, ax=ax_nll, mle=(p_hat, float(likelihood.bernoulli_nll(y, p_hat))), xlabel="$p$"
+            )
         (artists["point"],) = ax_nll.plot([], [], "o", ms=9, color="C0", label="your guess")
         ax_data.legend(fontsize=8)
         ax_nll.legend(fontsize=8, loc="upper right")
@@ -402,8 +424,7 @@ def maximum_likelihood_explorer(x, y) -> Explorer:
             artists["curve"].set_ydata(likelihood.gaussian_density(grid, mu, sigma))
             artists["point"].set_data([mu], [sigma])
             mle = (mu_hat, sigma_hat)
-            ax_data.set_ylim(0, max(1.05 * float(likelihood.gaussian_density(mu, mu, sigma)),
-                                    ax_data.dataLim.y1))
+            ax_data.set_ylim(0, max(1.05 * float(likelihood.gaussian_density(mu, mu, sigma)), ax_data.dataLim.y1))
         else:
             nll = float(likelihood.bernoulli_nll(y, p))
             nll_mle = float(likelihood.bernoulli_nll(y, p_hat))
@@ -433,20 +454,26 @@ def adam_bias_explorer(max_steps: int = 1000, signal: float = 1.0, seed: int = 0
         "beta1": W.SelectionSlider(options=[0.0, 0.5, 0.8, 0.9, 0.95, 0.99], value=0.9, description="β₁"),
         "beta2": W.SelectionSlider(options=[0.9, 0.99, 0.995, 0.999, 0.9999], value=0.999, description="β₂"),
         "noise": W.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="noise σ"),
-        "steps": W.IntSlider(value=min(200, int(max_steps)), min=10, max=int(max_steps), step=10,
-                             description="steps"),
+        "steps": W.IntSlider(value=min(200, int(max_steps)), min=10, max=int(max_steps), step=10, description="steps"),
     }
     # Lines are drawn once; a slider move only replaces their data.
     empty = np.zeros(0)
     (g_pts,) = ax_m.plot(empty, empty, ".", ms=2, color="0.6", label="$g_t$")
-    plots.adam_steps(empty, {"$m_t$": empty, r"$\hat m_t$": empty,
-                             r"$\sqrt{v_t}$": empty, r"$\sqrt{\hat v_t}$": empty},
-                     ax=ax_m, ylabel="moment estimate")
+    plots.adam_steps(
+        empty,
+        {"$m_t$": empty, r"$\hat m_t$": empty, r"$\sqrt{v_t}$": empty, r"$\sqrt{\hat v_t}$": empty},
+        ax=ax_m,
+        ylabel="moment estimate",
+    )
     lines_m = ax_m.get_lines()[1:]
     for line, style in zip(lines_m, ["--", "-", "--", "-"]):
         line.set_linestyle(style)
-    plots.adam_steps(empty, {"corrected": empty, "uncorrected": empty},
-                     reference={r"limit $\mathbb{E}g/\sqrt{\mathbb{E}g^2}$": 1.0}, ax=ax_u)
+    plots.adam_steps(
+        empty,
+        {"corrected": empty, "uncorrected": empty},
+        reference={r"limit $\mathbb{E}g/\sqrt{\mathbb{E}g^2}$": 1.0},
+        ax=ax_u,
+    )
     line_c, line_u, line_ref = ax_u.get_lines()
     ax_m.legend(fontsize=8, loc="upper right")
     title = ax_u.set_title("", fontsize=10)
@@ -469,8 +496,7 @@ def adam_bias_explorer(max_steps: int = 1000, signal: float = 1.0, seed: int = 0
         top = max(np.abs(uncorrected).max(), np.abs(corrected).max(), 1.0)
         ax_u.set(xlim=(0, steps), ylim=(min(corrected.min(), uncorrected.min(), 0.0) - 0.1, 1.05 * top))
         title.set_text(f"mean corrected step {corrected.mean():.2f}, limit {limit:.2f}")
-        return {"t": t, "g": g, "moments": mo, "corrected": corrected,
-                "uncorrected": uncorrected, "limit": limit}
+        return {"t": t, "g": g, "moments": mo, "corrected": corrected, "uncorrected": uncorrected, "limit": limit}
 
     return Explorer(fig, draw, controls)
 
@@ -495,8 +521,9 @@ def sgd_schedule(name: str, lr: float):
     raise ValueError(f"name must be one of {SGD_SCHEDULES}, got {name!r}")
 
 
-def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 300, runs: int = 100,
-                             seed: int = 0, paths: int = 5) -> Explorer:
+def sgd_convergence_explorer(
+    x, y, x0=(2.0, -1.0), steps: int = 300, runs: int = 100, seed: int = 0, paths: int = 5
+) -> Explorer:
     """Minibatch SGD fitting a line to ``(x, y)`` (least squares, parameters
     (intercept, slope)), ``runs`` seeded runs from ``x0``: step size η0, schedule
     (:func:`sgd_schedule`) and batch size as controls. Left: a few paths over
@@ -509,8 +536,7 @@ def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 300, runs: int =
     n = problem.n
     sizes = sorted({b for b in (1, 2, 4, 8, 16, 32, 64, 128) if b < n} | {n})
     controls = {
-        "lr": W.FloatLogSlider(value=0.05, base=10, min=-3, max=np.log10(0.15), step=0.05,
-                               description="η0 (step)"),
+        "lr": W.FloatLogSlider(value=0.05, base=10, min=-3, max=np.log10(0.15), step=0.05, description="η0 (step)"),
         "schedule": W.Dropdown(options=list(SGD_SCHEDULES), value="constant", description="schedule"),
         "batch_size": W.SelectionSlider(options=sizes, value=sizes[0], description="batch B"),
     }
@@ -523,17 +549,20 @@ def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 300, runs: int =
     ax_path.set(xlabel="intercept", ylabel="slope")
     title = ax_path.set_title("", fontsize=10)
     k = np.arange(1, steps + 2)
-    plots.gaps_and_bounds({r"$\mathbb{E}F(x_k)-F^\star$": np.ones(steps),
-                           r"$\mathbb{E}F(\bar x_k)-F^\star$": np.ones(steps)},
-                          ax=ax_gap, ylabel=f"mean gap ({runs} runs)")
+    plots.gaps_and_bounds(
+        {r"$\mathbb{E}F(x_k)-F^\star$": np.ones(steps), r"$\mathbb{E}F(\bar x_k)-F^\star$": np.ones(steps)},
+        ax=ax_gap,
+        ylabel=f"mean gap ({runs} runs)",
+    )
     gap_line, avg_line = ax_gap.get_lines()
     ax_gap.set_xlim(1, steps)
     fig.subplots_adjust(wspace=0.3)
 
     def draw(fig, lr, schedule, batch_size):
         rates = sgd_schedule(schedule, lr)(np.arange(steps))
-        result = sgd_runs(problem, x0, rates, batch_size=batch_size, runs=runs, replace=False,
-                          seed=seed, keep_paths=paths)
+        result = sgd_runs(
+            problem, x0, rates, batch_size=batch_size, runs=runs, replace=False, seed=seed, keep_paths=paths
+        )
         for line, path in zip(lines, result.paths):
             line.set_data(path[:, 0], path[:, 1])
         title.set_text(f"{schedule}, η0 = {lr:.3g}, B = {batch_size}")
@@ -554,8 +583,7 @@ def sgd_convergence_explorer(x, y, x0=(2.0, -1.0), steps: int = 300, runs: int =
 DD_RIDGES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 
 
-def double_descent_explorer(sweep, f_train, f_test, sample_sizes=(50, 100, 150),
-                            noise_max: float = 1.0) -> Explorer:
+def double_descent_explorer(sweep, f_train, f_test, sample_sizes=(50, 100, 150), noise_max: float = 1.0) -> Explorer:
     """Random-feature regression over all widths of ``sweep`` (a
     :class:`~coursekit.random_features.WidthSweep`): label noise σ, ridge λ and the number of
     training samples n as controls. Draws the test and training errors, averaged exactly over
@@ -568,8 +596,9 @@ def double_descent_explorer(sweep, f_train, f_test, sample_sizes=(50, 100, 150),
     controls = {
         "noise": W.FloatSlider(value=0.25, min=0.0, max=noise_max, step=0.05, description="noise σ"),
         "ridge": W.SelectionSlider(options=list(DD_RIDGES), value=0.0, description="ridge λ"),
-        "n": W.SelectionSlider(options=list(sample_sizes), value=sample_sizes[len(sample_sizes) // 2],
-                               description="samples n"),
+        "n": W.SelectionSlider(
+            options=list(sample_sizes), value=sample_sizes[len(sample_sizes) // 2], description="samples n"
+        ),
     }
     fig, ax = plt.subplots(figsize=(7, 4))
     ones = np.ones(len(sweep.widths))
@@ -586,8 +615,7 @@ def double_descent_explorer(sweep, f_train, f_test, sample_sizes=(50, 100, 150),
         train_line.set_ydata(np.maximum(errs.train, 1e-6))
         threshold.set_xdata([n, n])
         ax.set_ylim(1e-3, max(10.0, 2 * errs.test.max()))
-        title.set_text(f"σ = {noise:.2f}, λ = {ridge:g}, n = {n}: "
-                       f"test error peaks at p = {errs.peak_width}")
+        title.set_text(f"σ = {noise:.2f}, λ = {ridge:g}, n = {n}: test error peaks at p = {errs.peak_width}")
         return errs
 
     return Explorer(fig, draw, controls)
@@ -604,7 +632,7 @@ def universal_approximation_explorer(n_max: int = 64, domain=(0.0, 1.0), max_uni
 
     a, b = domain
     x = np.linspace(a, b, 1001)
-    targets = {name: f(x) for name, f in APPROXIMATION_TARGETS.items()}     # computed once
+    targets = {name: f(x) for name, f in APPROXIMATION_TARGETS.items()}  # computed once
     ns = np.unique(np.geomspace(1, n_max, 16).round().astype(int))
     cache = {}
 
@@ -612,8 +640,12 @@ def universal_approximation_explorer(n_max: int = 64, domain=(0.0, 1.0), max_uni
         key = (target, round(float(steepness), 6))
         if key not in cache:
             f = APPROXIMATION_TARGETS[target]
-            cache[key] = np.array([approximation.sup_error(f, approximation.staircase(f, n, steepness, domain),
-                                                           domain, num=x.size) for n in ns])
+            cache[key] = np.array(
+                [
+                    approximation.sup_error(f, approximation.staircase(f, n, steepness, domain), domain, num=x.size)
+                    for n in ns
+                ]
+            )
         return cache[key]
 
     fig, (ax_fit, ax_err) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -634,7 +666,7 @@ def universal_approximation_explorer(n_max: int = 64, domain=(0.0, 1.0), max_uni
         f = APPROXIMATION_TARGETS[target]
         net = approximation.staircase(f, n, steepness, domain)
         g = net(x)
-        err = float(np.max(np.abs(targets[target] - g)))         # the sup error on the grid
+        err = float(np.max(np.abs(targets[target] - g)))  # the sup error on the grid
         target_line.set_ydata(targets[target])
         net_line.set_ydata(g)
         units = net.units(x) if n <= max_units_drawn else None
@@ -651,8 +683,9 @@ def universal_approximation_explorer(n_max: int = 64, domain=(0.0, 1.0), max_uni
         errors = error_curve(target, steepness)
         if state.get("curve") != (target, steepness):
             ax_err.clear()
-            plots.error_vs_n(ns, {f"staircase, steepness {steepness:.3g}": errors}, ax=ax_err,
-                             slopes={r"$\propto 1/n$": 1.0})
+            plots.error_vs_n(
+                ns, {f"staircase, steepness {steepness:.3g}": errors}, ax=ax_err, slopes={r"$\propto 1/n$": 1.0}
+            )
             (state["mark"],) = ax_err.loglog([], [], "o", ms=9, color="C3")
             state["curve"] = (target, steepness)
         state["mark"].set_data([n], [err])
@@ -661,8 +694,7 @@ def universal_approximation_explorer(n_max: int = 64, domain=(0.0, 1.0), max_uni
     return Explorer(fig, draw, controls)
 
 
-def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 5000,
-                     seed: int = 0) -> Explorer:
+def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 5000, seed: int = 0) -> Explorer:
     """Dropout probability ``p`` and hidden width as sliders over a grid of trained runs.
 
     ``histories`` maps ``(p, width)`` to a :class:`~coursekit.train.History` (trained
@@ -697,8 +729,8 @@ def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 50
     state = {"band": ax_mc.collections[0]}
 
     def draw(fig, p, width):
-        layer = nn.Dropout(p, rng=seed)                  # the same uniforms for every p
-        masked = layer(ones).data                        # a r_j / (1 - p), j = 1..samples
+        layer = nn.Dropout(p, rng=seed)  # the same uniforms for every p
+        masked = layer(ones).data  # a r_j / (1 - p), j = 1..samples
         means = moments.running_mean(masked)
         band = 2 * moments.dropout_std(activation, p) / np.sqrt(k)
         mean_line.set_data(k, means)
@@ -709,15 +741,13 @@ def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 50
         train_line.set_data(h.epoch, h.train_loss)
         val_line.set_data(h.epoch, h.val_loss)
         ax_fit.set(xlim=(0, max(h.epoch)), ylim=(0, 1.05 * max(max(h.train_loss), max(h.val_loss))))
-        title.set_text(f"p = {p}, width {width}: final gap "
-                       f"{h.val_loss[-1] - h.train_loss[-1]:.3f}")
+        title.set_text(f"p = {p}, width {width}: final gap {h.val_loss[-1] - h.train_loss[-1]:.3f}")
         return {"masked": masked, "running_mean": means, "band": band, "history": h}
 
     return Explorer(fig, draw, controls)
 
 
-def second_order_explorer(landscape=None, extent=(-2.0, 2.0, -1.0, 3.0),
-                          theta0=(-1.2, 1.0)) -> Explorer:
+def second_order_explorer(landscape=None, extent=(-2.0, 2.0, -1.0, 3.0), theta0=(-1.2, 1.0)) -> Explorer:
     """Newton, damped Newton, L-BFGS (memory ``m``) and GD on a 2-D landscape
     (Rosenbrock by default): method, start point and ``m`` as controls; the path
     on the contours (left) and the error ``|theta_t - theta*|`` on a log scale
@@ -733,8 +763,7 @@ def second_order_explorer(landscape=None, extent=(-2.0, 2.0, -1.0, 3.0),
         "method": W.Dropdown(options=list(METHODS), value="Newton", description="method"),
         "start_x": W.FloatSlider(value=theta0[0], min=x0, max=x1, step=0.2, description="θ₀[0]"),
         "start_y": W.FloatSlider(value=theta0[1], min=y0, max=y1, step=0.2, description="θ₀[1]"),
-        "m": W.SelectionSlider(options=[1, 2, 3, 5, 10, 20], value=10,
-                               description="m (L-BFGS)"),
+        "m": W.SelectionSlider(options=[1, 2, 3, 5, 10, 20], value=10, description="m (L-BFGS)"),
     }
     plots.contour_paths(landscape, {}, extent, ax=ax_path)
     (path_line,) = ax_path.plot([], [], "r.-", ms=3, lw=1)
@@ -783,9 +812,7 @@ def backprop_explorer(
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float).reshape(-1, 1)
     if X.ndim != 2 or len(X) != len(y):
-        raise ValueError(
-            f"X must be (N, d) with one label per row, got {X.shape} and {y.shape}"
-        )
+        raise ValueError(f"X must be (N, d) with one label per row, got {X.shape} and {y.shape}")
     depths, scales = [int(d) for d in depths], [float(s) for s in scales]
     if min(depths) < 1:
         raise ValueError(f"depths must be >= 1, got {depths}")
@@ -826,9 +853,7 @@ def backprop_explorer(
         return cache[key]
 
     fig, (ax_norm, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
-    plots.gradient_norms_by_layer(
-        {"at initialisation": np.ones(max(depths))}, ax=ax_norm
-    )
+    plots.gradient_norms_by_layer({"at initialisation": np.ones(max(depths))}, ax=ax_norm)
     (norm_line,) = ax_norm.get_lines()
     ax_norm.get_legend().remove()
     (loss_line,) = ax_loss.plot([], [], lw=1.5)
@@ -856,8 +881,7 @@ def backprop_explorer(
         lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1.0)
         ax_norm.set(xlim=(0.5, max(depths) + 0.5), ylim=(lo / 5, hi * 5))
         title_norm.set_text(
-            f"{activation}, L = {depth}, scale {scale:g}: "
-            f"layer 1 / layer L = {norms[0] / norms[-1]:.2g}"
+            f"{activation}, L = {depth}, scale {scale:g}: layer 1 / layer L = {norms[0] / norms[-1]:.2g}"
         )
         loss = np.asarray(run.loss)
         loss_line.set_data(np.arange(loss.size), loss)
@@ -866,9 +890,7 @@ def backprop_explorer(
         if run.diverged:
             title_loss.set_text(f"diverged at step {run.diverged_at}")
         else:
-            title_loss.set_text(
-                f"loss {loss[0]:.3f} -> {loss[-1]:.3f} in {steps} steps"
-            )
+            title_loss.set_text(f"loss {loss[0]:.3f} -> {loss[-1]:.3f} in {steps} steps")
         return {
             "run": run,
             "norms": norms,
@@ -887,8 +909,9 @@ def backprop_explorer(
 MOMENTUM_KAPPAS = (1, 3, 10, 30, 100, 300, 1000)
 
 
-def momentum_explorer(steps: int = 300, angle: float = np.pi / 6, theta0=(1.5, 1.0),
-                      extent=(-2.0, 2.0, -2.0, 2.0)) -> Explorer:
+def momentum_explorer(
+    steps: int = 300, angle: float = np.pi / 6, theta0=(1.5, 1.0), extent=(-2.0, 2.0, -2.0, 2.0)
+) -> Explorer:
     """Gradient descent, heavy ball and Nesterov on the 2-D quadratic with Hessian
     eigenvalues 1/kappa and 1 (axes turned by ``angle``), minimum at 0. Controls: the
     condition number kappa, the rate eta and the momentum mu (GD uses the same eta).
@@ -909,11 +932,10 @@ def momentum_explorer(steps: int = 300, angle: float = np.pi / 6, theta0=(1.5, 1
         "momentum": W.FloatSlider(value=0.8, min=0.0, max=0.99, step=0.01, description="μ"),
     }
     c, s = np.cos(angle), np.sin(angle)
-    Q = np.array([[c, -s], [s, c]])               # columns: eigenvectors (1/kappa, 1)
+    Q = np.array([[c, -s], [s, c]])  # columns: eigenvectors (1/kappa, 1)
     e0 = Q.T @ np.asarray(theta0, dtype=float)
     names = {"gd": "GD", "heavy_ball": "heavy ball", "nesterov": "Nesterov"}
-    lines = {m: ax_path.plot([], [], ".-", ms=2, lw=0.9, color=f"C{i}", label=names[m])[0]
-             for i, m in enumerate(names)}
+    lines = {m: ax_path.plot([], [], ".-", ms=2, lw=0.9, color=f"C{i}", label=names[m])[0] for i, m in enumerate(names)}
     ax_path.plot(0, 0, "k*", ms=9)
     ax_path.set(xlim=extent[:2], ylim=extent[2:])
     ax_path.legend(fontsize=8, loc="lower right")
@@ -929,23 +951,23 @@ def momentum_explorer(steps: int = 300, angle: float = np.pi / 6, theta0=(1.5, 1
 
     def draw(fig, kappa, lr, momentum):
         lam = np.array([1.0 / kappa, 1.0])
-        if drawn["kappa"] != kappa:             # contours change only with kappa
+        if drawn["kappa"] != kappa:  # contours change only with kappa
             if drawn["contours"] is not None:
                 drawn["contours"].remove()
             land = Quadratic(Q @ np.diag(lam) @ Q.T)
             a, b = np.meshgrid(np.linspace(*extent[:2], 90), np.linspace(*extent[2:], 90))
             z = land.value(np.stack([a, b], axis=-1))
-            drawn["contours"] = ax_path.contour(a, b, z, levels=np.geomspace(1e-4, z.max(), 18),
-                                                cmap="viridis", linewidths=0.6)
+            drawn["contours"] = ax_path.contour(
+                a, b, z, levels=np.geomspace(1e-4, z.max(), 18), cmap="viridis", linewidths=0.6
+            )
             drawn["kappa"] = kappa
         mu_of = {"gd": 0.0, "heavy_ball": momentum, "nesterov": momentum}
         runs = {m: mom.quadratic_errors(lam, e0, lr, mu_of[m], steps, m) for m in names}
         theory = {m: float(mom.worst_rate(lam, lr, mu_of[m], m)) for m in names}
-        measured = {m: (None if r.diverged else mom.measured_rate(r.norms))
-                    for m, r in runs.items()}
+        measured = {m: (None if r.diverged else mom.measured_rate(r.norms)) for m, r in runs.items()}
         for m, r in runs.items():
             path = r.errors @ Q.T
-            if r.diverged:                        # stop at the frame, not at 1e6
+            if r.diverged:  # stop at the frame, not at 1e6
                 out = np.any(np.abs(path) > 2 * max(map(abs, extent)), axis=1)
                 path = path[: np.argmax(out) + 1] if out.any() else path
             lines[m].set_data(path[:, 0], path[:, 1])
@@ -957,8 +979,7 @@ def momentum_explorer(steps: int = 300, angle: float = np.pi / 6, theta0=(1.5, 1
                 legend_texts[i].set_text(f"{names[m]}: diverged at step {r.diverged_at}")
                 dashed[i].set_data([], [])
                 continue
-            legend_texts[i].set_text(f"{names[m]}: ρ = {theory[m]:.3f} (theory), "
-                                     f"{measured[m]:.3f} (measured)")
+            legend_texts[i].set_text(f"{names[m]}: ρ = {theory[m]:.3f} (theory), {measured[m]:.3f} (measured)")
             if theory[m] > 0:
                 dashed[i].set_data(ks, norms[-1] * theory[m] ** (ks - steps))
             else:
@@ -971,9 +992,18 @@ def momentum_explorer(steps: int = 300, angle: float = np.pi / 6, theta0=(1.5, 1
 
 
 # --- learning-rate schedules ------------------------------------------------------
-def schedule_explorer(train, val, x0=None, steps: int = 300, batch_size: int = 4, runs: int = 20,
-                      seed: int = 0, lrs=(0.01, 0.03, 0.1, 0.2), warmups=(0, 15, 30, 60),
-                      end_factors=(0.1, 0.01, 0.001)) -> Explorer:
+def schedule_explorer(
+    train,
+    val,
+    x0=None,
+    steps: int = 300,
+    batch_size: int = 4,
+    runs: int = 20,
+    seed: int = 0,
+    lrs=(0.01, 0.03, 0.1, 0.2),
+    warmups=(0, 15, 30, 60),
+    end_factors=(0.1, 0.01, 0.001),
+) -> Explorer:
     """Minibatch SGD on the least-squares problem ``train`` (a
     :class:`~coursekit.sgd_theory.FiniteSum`) under a schedule from
     :func:`coursekit.schedules.by_name`: family, base rate η0, warm-up steps and the end
@@ -995,13 +1025,14 @@ def schedule_explorer(train, val, x0=None, steps: int = 300, batch_size: int = 4
         bad = ~np.isfinite(tr) | ~np.isfinite(va) | (tr > 1e6 * tr[0])
         return tr, va, (int(np.argmax(bad)) if bad.any() else None)
 
-    constant = {lr: run(np.full(steps, float(lr))) for lr in lrs}     # the grey reference, once
+    constant = {lr: run(np.full(steps, float(lr))) for lr in lrs}  # the grey reference, once
     controls = {
         "family": W.Dropdown(options=list(schedules.FAMILIES), value="cosine", description="schedule"),
         "lr": W.SelectionSlider(options=list(lrs), value=lrs[len(lrs) // 2], description="η0"),
         "warmup": W.SelectionSlider(options=list(warmups), value=warmups[0], description="warm-up"),
-        "end_factor": W.SelectionSlider(options=list(end_factors), value=end_factors[len(end_factors) // 2],
-                                        description="η_T / η0"),
+        "end_factor": W.SelectionSlider(
+            options=list(end_factors), value=end_factors[len(end_factors) // 2], description="η_T / η0"
+        ),
     }
     fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
     plots.schedule_curves(t, {"schedule": np.ones(steps), r"constant $\eta_0$": np.ones(steps)}, ax=ax_lr)
@@ -1009,8 +1040,13 @@ def schedule_explorer(train, val, x0=None, steps: int = 300, batch_size: int = 4
     lr_ref.set(color="0.6", ls="--")
     ax_lr.legend(fontsize=8, loc="upper right")
     ones = np.ones(steps + 1)
-    plots.schedule_curves(k, {"training": ones, "validation": ones, "constant: training": ones,
-                              "constant: validation": ones}, ax=ax_loss, logy=True, ylabel="mean loss")
+    plots.schedule_curves(
+        k,
+        {"training": ones, "validation": ones, "constant: training": ones, "constant: validation": ones},
+        ax=ax_loss,
+        logy=True,
+        ylabel="mean loss",
+    )
     tr_line, va_line, ref_tr, ref_va = ax_loss.get_lines()
     va_line.set_linestyle("--")
     ref_tr.set(color="0.6", lw=1)
@@ -1040,15 +1076,22 @@ def schedule_explorer(train, val, x0=None, steps: int = 300, batch_size: int = 4
             title.set_text(f"{family}: final training loss {tr[-1]:.3f}, validation {va[-1]:.3f}")
         else:
             title.set_text(f"{family}, η0 = {lr}: diverged at step {diverged}")
-        return {"schedule": sched, "rates": rates, "train_loss": tr, "val_loss": va,
-                "diverged_at": diverged, "constant": constant[lr]}
+        return {
+            "schedule": sched,
+            "rates": rates,
+            "train_loss": tr,
+            "val_loss": va,
+            "diverged_at": diverged,
+            "constant": constant[lr],
+        }
 
     return Explorer(fig, draw, controls)
 
 
 # --- adaptive step sizes (lesson 08) ---------------------------------------------
-def adaptive_explorer(kappas=(1, 10, 100, 1000), theta0=(-1.0, 0.6), steps: int = 200,
-                      extent=(-1.3, 1.3, -0.8, 0.8)) -> Explorer:
+def adaptive_explorer(
+    kappas=(1, 10, 100, 1000), theta0=(-1.0, 0.6), steps: int = 200, extent=(-1.3, 1.3, -0.8, 0.8)
+) -> Explorer:
     """SGD, momentum, AdaGrad, RMSProp or Adam (PyTorch's defaults apart from η;
     momentum 0.9) on the bowl ``J = ½ θᵀHθ`` with eigenvalues 1 and κ, its axes
     along the coordinates or turned by 45°. Controls: optimizer, η, κ, turn.
@@ -1058,23 +1101,23 @@ def adaptive_explorer(kappas=(1, 10, 100, 1000), theta0=(-1.0, 0.6), steps: int 
     from . import adaptive, optim, plots
     from .landscapes import Quadratic, run
 
-    makers = {"SGD": (optim.SGD, {}), "momentum": (optim.SGD, {"momentum": 0.9}),
-              "AdaGrad": (optim.Adagrad, {}), "RMSProp": (optim.RMSprop, {}),
-              "Adam": (optim.Adam, {})}
+    makers = {
+        "SGD": (optim.SGD, {}),
+        "momentum": (optim.SGD, {"momentum": 0.9}),
+        "AdaGrad": (optim.Adagrad, {}),
+        "RMSProp": (optim.RMSprop, {}),
+        "Adam": (optim.Adam, {}),
+    }
     turns = {"along the axes": 0.0, "turned 45°": 45.0}
-    bowls = {(k, a): Quadratic.with_condition_number(k, angle=np.deg2rad(a))
-             for k in kappas for a in turns.values()}
+    bowls = {(k, a): Quadratic.with_condition_number(k, angle=np.deg2rad(a)) for k in kappas for a in turns.values()}
     x0, x1, y0, y1 = extent
     a, b = np.meshgrid(np.linspace(x0, x1, 100), np.linspace(y0, y1, 100))
     grid = np.stack([a, b], axis=-1)
-    surfaces = {key: q.value(grid) for key, q in bowls.items()}     # contours computed once
+    surfaces = {key: q.value(grid) for key, q in bowls.items()}  # contours computed once
     controls = {
-        "method": W.Dropdown(options=list(adaptive.METHODS), value="AdaGrad",
-                             description="optimizer"),
-        "lr": W.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.25,
-                               description="η (rate)"),
-        "kappa": W.SelectionSlider(options=list(kappas), value=kappas[len(kappas) // 2],
-                                   description="κ (scaling)"),
+        "method": W.Dropdown(options=list(adaptive.METHODS), value="AdaGrad", description="optimizer"),
+        "lr": W.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.25, description="η (rate)"),
+        "kappa": W.SelectionSlider(options=list(kappas), value=kappas[len(kappas) // 2], description="κ (scaling)"),
         "turn": W.Dropdown(options=list(turns.items()), value=0.0, description="axes"),
     }
     fig, (ax_path, ax_rate) = plt.subplots(1, 2, figsize=(11, 4))
@@ -1082,30 +1125,30 @@ def adaptive_explorer(kappas=(1, 10, 100, 1000), theta0=(-1.0, 0.6), steps: int 
     ax_path.plot(0.0, 0.0, "k*", ms=10)
     ax_path.set(xlim=(x0, x1), ylim=(y0, y1), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$")
     title = ax_path.set_title("", fontsize=10)
-    rate_lines = [ax_rate.loglog([], [], color=f"C{j}", label=f"coordinate {j + 1}")[0]
-                  for j in range(2)]
-    ref_lines = [ax_rate.axhline(1.0, color=f"C{j}", ls="--", lw=1,
-                                 label=rf"$1/H_{{{j + 1}{j + 1}}}$") for j in range(2)]
+    rate_lines = [ax_rate.loglog([], [], color=f"C{j}", label=f"coordinate {j + 1}")[0] for j in range(2)]
+    ref_lines = [
+        ax_rate.axhline(1.0, color=f"C{j}", ls="--", lw=1, label=rf"$1/H_{{{j + 1}{j + 1}}}$") for j in range(2)
+    ]
     ax_rate.set(xlabel="step $t$", ylabel="effective rate", xlim=(1, steps))
     ax_rate.legend(fontsize=8, loc="lower left")
     rate_title = ax_rate.set_title("", fontsize=10)
     state = {"key": None, "contours": None}
-    adaptive.effective_rates(np.ones((2, 2)), "RMSProp", 1.0)     # import scipy.signal now, not on a move
+    adaptive.effective_rates(np.ones((2, 2)), "RMSProp", 1.0)  # import scipy.signal now, not on a move
 
     def draw(fig, method, lr, kappa, turn):
         q = bowls[kappa, turn]
-        if state["key"] != (kappa, turn):                 # redraw the contours only when the bowl changes
+        if state["key"] != (kappa, turn):  # redraw the contours only when the bowl changes
             if state["contours"] is not None:
                 state["contours"].remove()
             z = surfaces[kappa, turn]
-            state["contours"] = ax_path.contour(a, b, z, levels=np.geomspace(1e-3, z.max(), 20),
-                                                cmap="viridis", linewidths=0.7)
+            state["contours"] = ax_path.contour(
+                a, b, z, levels=np.geomspace(1e-3, z.max(), 20), cmap="viridis", linewidths=0.7
+            )
             state["key"] = (kappa, turn)
         cls, hyper = makers[method]
         traj = run(cls, q, theta0, steps, lr=lr, **hyper)
         path_line.set_data(*plots.visible_part(traj, extent).T)
-        title.set_text(f"{method}, η = {lr:.3g}, κ = {kappa}: {traj.reason}, "
-                       f"J = {traj.losses[-1]:.2g}")
+        title.set_text(f"{method}, η = {lr:.3g}, κ = {kappa}: {traj.reason}, J = {traj.losses[-1]:.2g}")
         if traj.steps > 0:
             rates = adaptive.effective_rates(q.grad(traj.path[:-1]), method, lr)
         else:
@@ -1155,9 +1198,7 @@ def capacity_explorer(
         np.asarray(y_pool, dtype=float),
     )
     if max(sizes) > len(x_pool):
-        raise ValueError(
-            f"sizes must be at most len(x_pool) = {len(x_pool)}, got {sizes!r}"
-        )
+        raise ValueError(f"sizes must be at most len(x_pool) = {len(x_pool)}, got {sizes!r}")
     Phi_pool = capacity.legendre_features(x_pool, max_degree)  # computed once
     evals = {
         name: (
@@ -1174,21 +1215,13 @@ def capacity_explorer(
     def sweep_for(lam, n):
         # all degrees at once: a move of the degree slider only looks up
         if (lam, n) not in cache:
-            cache[lam, n] = capacity.capacity_sweep(
-                Phi_pool[:n], y_pool[:n], evals, degrees, lam
-            )
+            cache[lam, n] = capacity.capacity_sweep(Phi_pool[:n], y_pool[:n], evals, degrees, lam)
         return cache[lam, n]
 
     controls = {
-        "degree": W.IntSlider(
-            value=3, min=0, max=max_degree, description="degree k"
-        ),
-        "ridge": W.SelectionSlider(
-            options=list(CAPACITY_RIDGES), value=0.0, description="ridge λ"
-        ),
-        "n": W.SelectionSlider(
-            options=list(sizes), value=sizes[0], description="samples N"
-        ),
+        "degree": W.IntSlider(value=3, min=0, max=max_degree, description="degree k"),
+        "ridge": W.SelectionSlider(options=list(CAPACITY_RIDGES), value=0.0, description="ridge λ"),
+        "n": W.SelectionSlider(options=list(sizes), value=sizes[0], description="samples N"),
     }
     fig, (ax_fit, ax_err) = plt.subplots(1, 2, figsize=(11, 4))
     plots.curve_fit(

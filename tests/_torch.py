@@ -1,6 +1,7 @@
 """torch for the parity tests: skipped where torch is absent (a reader's machine),
 required where COURSEKIT_REQUIRE_TORCH=1 (CI sets it), so that the tests against
 torch can never vanish silently from CI."""
+
 import os
 
 import pytest
@@ -12,8 +13,7 @@ def import_torch():
             import torch
         except ImportError as err:  # fail, do not skip
             pytest.fail(
-                f"COURSEKIT_REQUIRE_TORCH=1 but torch cannot be imported "
-                f"({err}): the parity tests would not run",
+                f"COURSEKIT_REQUIRE_TORCH=1 but torch cannot be imported ({err}): the parity tests would not run",
                 pytrace=False,
             )
         return torch

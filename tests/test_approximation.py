@@ -1,4 +1,5 @@
 """coursekit.approximation: hand-built sigmoid networks, their sup error and the MSE gradient."""
+
 import numpy as np
 import pytest
 from _torch import import_torch
@@ -100,7 +101,7 @@ def test_staircase_has_n_units_steps_at_midpoints_and_jumps_of_f():
     net = A.staircase(SINE, n, steepness=20.0)
     nodes = np.linspace(0, 1, n + 1)
     assert net.n_units == n
-    np.testing.assert_allclose(-net.b / net.w, (nodes[:-1] + nodes[1:]) / 2)   # step positions t_i
+    np.testing.assert_allclose(-net.b / net.w, (nodes[:-1] + nodes[1:]) / 2)  # step positions t_i
     np.testing.assert_allclose(net.v, np.diff(SINE(nodes)))
     assert net.c == pytest.approx(SINE(0.0))
 
@@ -161,11 +162,17 @@ def test_sup_error_and_convergence_rate_on_known_cases():
     assert A.convergence_rate(ns, 3.0 * ns**-1.5) == pytest.approx(1.5)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    ({"n": 0}, "n"), ({"n": 2.5}, "n"), ({"n": 3, "steepness": 0.0}, "steepness"),
-    ({"n": 3, "steepness": np.inf}, "steepness"), ({"n": 3, "domain": (1.0, 0.0)}, "domain"),
-    ({"n": 3, "domain": 5}, "domain"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"n": 0}, "n"),
+        ({"n": 2.5}, "n"),
+        ({"n": 3, "steepness": 0.0}, "steepness"),
+        ({"n": 3, "steepness": np.inf}, "steepness"),
+        ({"n": 3, "domain": (1.0, 0.0)}, "domain"),
+        ({"n": 3, "domain": 5}, "domain"),
+    ],
+)
 def test_constructions_reject_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         A.staircase(SINE, **kwargs)
@@ -189,6 +196,6 @@ def test_targets_are_as_documented():
     assert slopes["sine"] <= 2 * np.pi + 1e-6
     assert slopes["kink"] <= 2 + 1e-9
     assert 18 < slopes["wiggle"] < 20
-    assert slopes["square root"] > 400          # unbounded slope at 0 (grows as the grid refines)
+    assert slopes["square root"] > 400  # unbounded slope at 0 (grows as the grid refines)
     with pytest.raises(ValueError, match="name"):
         data.approximation_target("cosine")

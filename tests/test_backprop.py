@@ -1,6 +1,7 @@
 """coursekit.backprop: every op against central finite differences (hypothesis
 property tests over shapes and values), graph semantics, errors, gradcheck,
 and the lectures' scalar chain against its closed-form chain-rule product."""
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -8,16 +9,25 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.special import expit
 
-from coursekit.backprop import (Tensor, _node, format_trace, gradcheck, is_grad_enabled,
-                                no_grad, numerical_grad, relative_error, scalar_chain, trace)
+from coursekit.backprop import (
+    Tensor,
+    _node,
+    format_trace,
+    gradcheck,
+    is_grad_enabled,
+    no_grad,
+    numerical_grad,
+    relative_error,
+    scalar_chain,
+    trace,
+)
 
 SETTINGS = settings(max_examples=20, deadline=None)
-TOL = 1e-6            # relative error of backprop vs central differences (see gradcheck)
+TOL = 1e-6  # relative error of backprop vs central differences (see gradcheck)
 
 
 def arrays(shape, lo=-3.0, hi=3.0):
-    return hnp.arrays(np.float64, shape, elements=st.floats(lo, hi, allow_nan=False,
-                                                            allow_infinity=False))
+    return hnp.arrays(np.float64, shape, elements=st.floats(lo, hi, allow_nan=False, allow_infinity=False))
 
 
 shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
@@ -36,23 +46,29 @@ def weighted(t, seed=0):
 X_FWD = np.array([[-20.0, -3.0, -0.5, 0.0], [0.25, 1.0, 2.0, 30.0]])
 
 
-@pytest.mark.parametrize("name, ours, reference", [
-    ("exp", lambda t: t.exp(), np.exp),
-    ("tanh", lambda t: t.tanh(), np.tanh),
-    ("sigmoid", lambda t: t.sigmoid(), expit),
-    ("relu", lambda t: t.relu(), lambda x: np.maximum(x, 0.0)),
-    ("square", lambda t: t ** 2, np.square),
-    ("cube", lambda t: t ** 3, lambda x: x * x * x),
-])
+@pytest.mark.parametrize(
+    "name, ours, reference",
+    [
+        ("exp", lambda t: t.exp(), np.exp),
+        ("tanh", lambda t: t.tanh(), np.tanh),
+        ("sigmoid", lambda t: t.sigmoid(), expit),
+        ("relu", lambda t: t.relu(), lambda x: np.maximum(x, 0.0)),
+        ("square", lambda t: t**2, np.square),
+        ("cube", lambda t: t**3, lambda x: x * x * x),
+    ],
+)
 def test_forward_values_match_numpy(name, ours, reference):
     np.testing.assert_allclose(ours(Tensor(X_FWD)).data, reference(X_FWD), rtol=1e-14, atol=0)
 
 
-@pytest.mark.parametrize("name, ours, reference", [
-    ("log", lambda t: t.log(), np.log),
-    ("pow-0.5", lambda t: t ** -0.5, lambda x: 1 / np.sqrt(x)),
-    ("pow1.5", lambda t: t ** 1.5, lambda x: x * np.sqrt(x)),
-])
+@pytest.mark.parametrize(
+    "name, ours, reference",
+    [
+        ("log", lambda t: t.log(), np.log),
+        ("pow-0.5", lambda t: t**-0.5, lambda x: 1 / np.sqrt(x)),
+        ("pow1.5", lambda t: t**1.5, lambda x: x * np.sqrt(x)),
+    ],
+)
 def test_forward_values_on_positive_inputs_match_numpy(name, ours, reference):
     x = np.array([1e-8, 0.3, 1.0, 2.5, 1e6])
     np.testing.assert_allclose(ours(Tensor(x)).data, reference(x), rtol=1e-14, atol=0)
@@ -61,7 +77,7 @@ def test_forward_values_on_positive_inputs_match_numpy(name, ours, reference):
 def test_relu_and_sigmoid_special_values():
     assert Tensor(np.array([-1e-300, 0.0])).relu().data.tolist() == [0.0, 0.0]
     s = Tensor(np.array([-800.0, 0.0, 800.0])).sigmoid().data
-    assert s.tolist() == [0.0, 0.5, 1.0] and np.all(np.isfinite(s))   # no overflow
+    assert s.tolist() == [0.0, 0.5, 1.0] and np.all(np.isfinite(s))  # no overflow
 
 
 # ---------------------------------------------------------------- unary ops
@@ -73,10 +89,10 @@ UNARY = {
     "sigmoid": (lambda t: t.sigmoid(), -6.0, 6.0),
     "relu": (lambda t: t.relu(), -3.0, 3.0),
     "neg": (lambda t: -t, -3.0, 3.0),
-    "pow2": (lambda t: t ** 2, -3.0, 3.0),
-    "pow3": (lambda t: t ** 3, -2.0, 2.0),
-    "pow-0.5": (lambda t: t ** -0.5, 0.2, 4.0),
-    "pow1.5": (lambda t: t ** 1.5, 0.2, 4.0),
+    "pow2": (lambda t: t**2, -3.0, 3.0),
+    "pow3": (lambda t: t**3, -2.0, 2.0),
+    "pow-0.5": (lambda t: t**-0.5, 0.2, 4.0),
+    "pow1.5": (lambda t: t**1.5, 0.2, 4.0),
     "T": (lambda t: t.T, -3.0, 3.0),
 }
 
@@ -88,7 +104,7 @@ def test_unary_ops_match_finite_differences(name, data):
     op, lo, hi = UNARY[name]
     x = data.draw(shapes.flatmap(lambda s: arrays(s, lo, hi)))
     if name == "relu":
-        assume(np.all(np.abs(x) > 1e-3))          # away from the kink
+        assume(np.all(np.abs(x) > 1e-3))  # away from the kink
     gradcheck(lambda t: weighted(op(t)), x, tol=TOL)
 
 
@@ -104,8 +120,7 @@ BINARY = {
 
 @pytest.mark.parametrize("symbol", sorted(BINARY))
 @SETTINGS
-@given(shapes_=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3,
-                                                 max_side=3), data=st.data())
+@given(shapes_=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3), data=st.data())
 def test_broadcasting_binary_ops_match_finite_differences(symbol, shapes_, data):
     sa, sb = shapes_.input_shapes
     a = data.draw(arrays(sa))
@@ -115,7 +130,7 @@ def test_broadcasting_binary_ops_match_finite_differences(symbol, shapes_, data)
     out = op(ta, tb)
     assert out.shape == np.broadcast_shapes(sa, sb)
     weighted(out).backward()
-    assert ta.grad.shape == a.shape and tb.grad.shape == b.shape   # summed back to each shape
+    assert ta.grad.shape == a.shape and tb.grad.shape == b.shape  # summed back to each shape
     gradcheck(lambda x, z: weighted(op(x, z)), a, b, tol=TOL)
 
 
@@ -130,10 +145,19 @@ def test_numbers_on_either_side(symbol, x, c):
     np.testing.assert_allclose(op(c, Tensor(x)).data, op(c, x))
 
 
-matmul_shapes = st.sampled_from([
-    ((3,), (3,)), ((3,), (3, 2)), ((2, 3), (3,)), ((2, 3), (3, 4)), ((1, 3), (3, 1)),
-    ((2, 2, 3), (3, 4)), ((3,), (2, 3, 4)), ((2, 1, 2, 3), (3, 3, 2)), ((4, 3), (2, 3, 2)),
-])
+matmul_shapes = st.sampled_from(
+    [
+        ((3,), (3,)),
+        ((3,), (3, 2)),
+        ((2, 3), (3,)),
+        ((2, 3), (3, 4)),
+        ((1, 3), (3, 1)),
+        ((2, 2, 3), (3, 4)),
+        ((3,), (2, 3, 4)),
+        ((2, 1, 2, 3), (3, 3, 2)),
+        ((4, 3), (2, 3, 2)),
+    ]
+)
 
 
 @SETTINGS
@@ -146,11 +170,14 @@ def test_matmul_matches_finite_differences(pair, data):
 
 
 @SETTINGS
-@given(x=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4).flatmap(arrays), data=st.data(),
-       keepdims=st.booleans(), reduction=st.sampled_from(["sum", "mean"]))
+@given(
+    x=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4).flatmap(arrays),
+    data=st.data(),
+    keepdims=st.booleans(),
+    reduction=st.sampled_from(["sum", "mean"]),
+)
 def test_reductions_over_axes(x, data, keepdims, reduction):
-    axis = data.draw(st.one_of(st.none(), st.integers(-x.ndim, x.ndim - 1),
-                               st.just(tuple(range(x.ndim)))))
+    axis = data.draw(st.one_of(st.none(), st.integers(-x.ndim, x.ndim - 1), st.just(tuple(range(x.ndim)))))
     f = lambda t: weighted(getattr(t, reduction)(axis=axis, keepdims=keepdims))
     out = getattr(Tensor(x), reduction)(axis=axis, keepdims=keepdims)
     np.testing.assert_allclose(out.data, getattr(np, reduction)(x, axis=axis, keepdims=keepdims))
@@ -179,20 +206,22 @@ def test_composite_network_gradient():
 
     def f(W, b, V):
         h = (X @ W + b).tanh()
-        out = (h @ V).sigmoid() * 2 - (h ** 2).mean(axis=0, keepdims=True).sum() / 3
+        out = (h @ V).sigmoid() * 2 - (h**2).mean(axis=0, keepdims=True).sum() / 3
         return (out.exp() + 1).log().mean()
+
     assert max(gradcheck(f, W, b, V)) < TOL
 
 
 # ------------------------------------------------------------ graph semantics
 
+
 def test_node_used_twice_accumulates():
     x = Tensor(3.0, requires_grad=True)
-    (x * x + x).backward()                    # d/dx (x^2 + x) = 2x + 1
+    (x * x + x).backward()  # d/dx (x^2 + x) = 2x + 1
     assert x.grad == pytest.approx(7.0)
     y = Tensor([1.0, 2.0], requires_grad=True)
     h = y.tanh()
-    (h * 2 + h.exp()).sum().backward()        # h used by two branches
+    (h * 2 + h.exp()).sum().backward()  # h used by two branches
     np.testing.assert_allclose(y.grad, (2 + np.exp(np.tanh([1.0, 2.0]))) * (1 - np.tanh([1.0, 2.0]) ** 2))
 
 
@@ -214,7 +243,7 @@ def test_leaf_gradients_accumulate_across_backward_calls_and_zero_grad_clears():
     np.testing.assert_array_equal(w.grad, [6.0, 6.0])
     w.zero_grad()
     assert w.grad is None
-    w.grad = np.zeros(2)                     # zeroing in place also works
+    w.grad = np.zeros(2)  # zeroing in place also works
     (w * 3).sum().backward()
     np.testing.assert_array_equal(w.grad, [3.0, 3.0])
 
@@ -222,7 +251,7 @@ def test_leaf_gradients_accumulate_across_backward_calls_and_zero_grad_clears():
 def test_gradients_of_shared_upstream_are_not_aliased():
     a, b = Tensor(1.0, requires_grad=True), Tensor(2.0, requires_grad=True)
     (a + b).backward()
-    a.grad += 10                             # must not change b.grad
+    a.grad += 10  # must not change b.grad
     assert b.grad == 1.0
 
 
@@ -232,7 +261,7 @@ def test_deep_chain_does_not_hit_recursion_limit():
     for _ in range(5000):
         y = y * 1.0001
     y.backward()
-    assert x.grad == pytest.approx(1.0001 ** 5000)
+    assert x.grad == pytest.approx(1.0001**5000)
 
 
 def test_no_grad_builds_no_graph():
@@ -269,7 +298,7 @@ def test_data_is_a_float64_copy_and_grad_has_its_shape():
 
 def test_in_place_update_of_data_is_seen_by_next_forward():
     w = Tensor([1.0], requires_grad=True)
-    w.data -= 0.5                            # what an optimizer does
+    w.data -= 0.5  # what an optimizer does
     assert (w * 2).item() == 1.0
 
 
@@ -290,6 +319,7 @@ def test_backward_with_explicit_grad():
 
 
 # --------------------------------------------------------------------- errors
+
 
 def test_shape_mismatch_errors_name_the_shapes():
     a, b = Tensor(np.ones((2, 3))), Tensor(np.ones((4,)))
@@ -324,6 +354,7 @@ def test_bad_inputs():
 
 # ------------------------------------------------------------------ gradcheck
 
+
 def test_numerical_grad_of_known_function():
     x = np.array([0.3, -1.2, 2.0])
     g = numerical_grad(lambda v: np.sum(np.sin(v) * v), x)
@@ -333,14 +364,15 @@ def test_numerical_grad_of_known_function():
 
 
 def test_gradcheck_catches_a_wrong_backward():
-    def bad_square(t):            # forward t^2, backward claims t (missing factor 2)
-        return _node(t.data ** 2, (t,), lambda g: (g * t.data,), "bad")
+    def bad_square(t):  # forward t^2, backward claims t (missing factor 2)
+        return _node(t.data**2, (t,), lambda g: (g * t.data,), "bad")
+
     x = np.array([0.5, -1.5])
     with pytest.raises(AssertionError, match="argument 0"):
         gradcheck(lambda t: bad_square(t).sum(), x)
     err = gradcheck(lambda t: bad_square(t).sum(), x, raise_on_failure=False)[0]
-    assert err == pytest.approx(1 / 3, rel=1e-6)          # |t - 2t| / (|t| + |2t|)
-    assert gradcheck(lambda t: (t ** 2).sum(), x)[0] < 1e-9
+    assert err == pytest.approx(1 / 3, rel=1e-6)  # |t - 2t| / (|t| + |2t|)
+    assert gradcheck(lambda t: (t**2).sum(), x)[0] < 1e-9
 
 
 def test_relative_error_is_scale_free():
@@ -356,6 +388,7 @@ def test_gradcheck_rejects_non_scalar_output():
 
 # --------------------------------------------------- the lectures' scalar chain
 
+
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
@@ -366,11 +399,14 @@ def test_scalar_chain_matches_the_chain_rule_product(vals):
     x, y, w1, b1, w2, w3 = vals
     L, n = scalar_chain(x, y, w1, b1, w2, w3)
     L.backward()
-    a1 = w1 * x + b1; f1 = sigmoid(a1)
-    a2 = w2 * f1; f2 = sigmoid(a2)
-    a3 = w3 * f2; f3 = sigmoid(a3)
+    a1 = w1 * x + b1
+    f1 = sigmoid(a1)
+    a2 = w2 * f1
+    f2 = sigmoid(a2)
+    a3 = w3 * f2
+    f3 = sigmoid(a3)
     d = lambda f: f * (1 - f)
-    dL_df3 = f3 - y                                   # L = (f3 - y)^2 / 2
+    dL_df3 = f3 - y  # L = (f3 - y)^2 / 2
     assert L.item() == pytest.approx(0.5 * (f3 - y) ** 2)
     assert n["w3"].grad == pytest.approx(dL_df3 * d(f3) * f2, abs=1e-12)
     assert n["w2"].grad == pytest.approx(dL_df3 * d(f3) * w3 * d(f2) * f1, abs=1e-12)
@@ -383,13 +419,20 @@ def test_trace_lists_nodes_in_forward_order_with_values_and_grads():
     L, n = scalar_chain(activations=("tanh", "relu", "identity"))
     rows = trace(L)
     names = [r["name"] for r in rows]
-    for earlier, later in [("x", "a1"), ("a1", "f1"), ("f1", "a2"), ("a2", "f2"), ("f2", "a3"),
-                           ("a3", "f3"), ("f3", "L")]:
+    for earlier, later in [
+        ("x", "a1"),
+        ("a1", "f1"),
+        ("f1", "a2"),
+        ("a2", "f2"),
+        ("f2", "a3"),
+        ("a3", "f3"),
+        ("f3", "L"),
+    ]:
         assert names.index(earlier) < names.index(later)
     assert names[-1] == "L" and len(set(names)) == len(names)
-    for r in rows:                                  # inputs always come before their users
+    for r in rows:  # inputs always come before their users
         assert all(names.index(i) < names.index(r["name"]) for i in r["inputs"])
-    assert all(r["grad"] is None for r in rows)      # before backward
+    assert all(r["grad"] is None for r in rows)  # before backward
     L.backward()
     rows = {r["name"]: r for r in trace(L)}
     assert rows["L"]["grad"] == 1.0

@@ -1,4 +1,5 @@
 """coursekit.backprop against torch.autograd in float64 (skipped without torch)."""
+
 import numpy as np
 import pytest
 from _torch import import_torch
@@ -42,8 +43,8 @@ UNARY = {
     "sigmoid": (lambda t: t.sigmoid(), lambda t: t.sigmoid(), -40, 40),
     "relu": (lambda t: t.relu(), lambda t: t.relu(), -3, 3),
     "neg": (lambda t: -t, lambda t: -t, -3, 3),
-    "pow": (lambda t: t ** 2.5, lambda t: t ** 2.5, 0.1, 3),
-    "square": (lambda t: t ** 2, lambda t: t ** 2, -3, 3),
+    "pow": (lambda t: t**2.5, lambda t: t**2.5, 0.1, 3),
+    "square": (lambda t: t**2, lambda t: t**2, -3, 3),
     "T": (lambda t: t.T, lambda t: t.permute(*reversed(range(t.ndim))), -3, 3),
     "sum_axis0": (lambda t: t.sum(axis=0), lambda t: t.sum(dim=0), -3, 3),
     "mean_keep": (lambda t: t.mean(axis=-1, keepdims=True), lambda t: t.mean(dim=-1, keepdim=True), -3, 3),
@@ -57,26 +58,24 @@ UNARY = {
 @given(data=st.data())
 def test_unary_ops_match_torch(name, data):
     ours, theirs, lo, hi = UNARY[name]
-    x = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4).flatmap(
-        lambda s: arrays(s, lo, hi)))
+    x = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4).flatmap(lambda s: arrays(s, lo, hi)))
     compare(ours, theirs, x)
 
 
 @pytest.mark.parametrize("symbol", ["+", "-", "*", "/"])
 @SETTINGS
-@given(shapes_=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3,
-                                                 max_side=3), data=st.data())
+@given(shapes_=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3), data=st.data())
 def test_broadcasting_binary_ops_match_torch(symbol, shapes_, data):
     sa, sb = shapes_.input_shapes
     a = data.draw(arrays(sa))
     b = data.draw(arrays(sb, 0.5, 3) if symbol == "/" else arrays(sb))
-    op = {"+": lambda x, y: x + y, "-": lambda x, y: x - y,
-          "*": lambda x, y: x * y, "/": lambda x, y: x / y}[symbol]
+    op = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": lambda x, y: x / y}[symbol]
     compare(op, op, a, b)
 
 
-@pytest.mark.parametrize("sa,sb", [((3,), (3, 2)), ((2, 3), (3,)), ((4, 3), (3, 5)),
-                                   ((2, 4, 3), (3, 2)), ((2, 1, 2, 3), (3, 3, 2))])
+@pytest.mark.parametrize(
+    "sa,sb", [((3,), (3, 2)), ((2, 3), (3,)), ((4, 3), (3, 5)), ((2, 4, 3), (3, 2)), ((2, 1, 2, 3), (3, 3, 2))]
+)
 def test_matmul_matches_torch(sa, sb):
     rng = np.random.default_rng(0)
     compare(lambda x, y: x @ y, lambda x, y: x @ y, rng.normal(size=sa), rng.normal(size=sb))
@@ -84,8 +83,7 @@ def test_matmul_matches_torch(sa, sb):
 
 def test_numbers_on_either_side_match_torch():
     x = np.array([[0.5, 1.5], [2.0, 3.0]])
-    compare(lambda t: (2 - t) * 3 + 1 / t - t / 4 + (-t) ** 2,
-            lambda t: (2 - t) * 3 + 1 / t - t / 4 + (-t) ** 2, x)
+    compare(lambda t: (2 - t) * 3 + 1 / t - t / 4 + (-t) ** 2, lambda t: (2 - t) * 3 + 1 / t - t / 4 + (-t) ** 2, x)
 
 
 def test_two_layer_network_matches_torch():
@@ -103,6 +101,7 @@ def test_two_layer_network_matches_torch():
         h = (Xt @ W1 + b1).relu()
         out = (h @ W2 + b2).tanh() * (h.sum(dim=1, keepdim=True) + 1).log()
         return ((out - 0.3) ** 2).mean()
+
     compare(net, net_t, *arrs)
 
 

@@ -1,6 +1,7 @@
 """The book's conventions, checked: lessons stored without outputs, the table of
 contents in step with lessons/, and every lesson's Colab install cell in step
 with the one repository URL in _config.yml."""
+
 import json
 import pathlib
 
@@ -39,12 +40,14 @@ def _code_cells(path):
 def install_cell_source(url: str) -> str:
     """The first code cell every lesson starts with (Colab has no coursekit)."""
     return (
-        "# On Colab, install coursekit from the book's repository; elsewhere this does nothing.\n"
-        "try:\n"
-        "    import coursekit\n"
-        "except ImportError:\n"
-        "    import subprocess, sys\n"
-        f'    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "git+{url}"])'
+        "# On Colab, install coursekit from the book's repository.\n"
+        "import importlib.util\n"
+        "import subprocess\n"
+        "import sys\n"
+        "\n"
+        'if importlib.util.find_spec("coursekit") is None:\n'
+        f'    url = "git+{url}"\n'
+        '    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", url])'
     )
 
 

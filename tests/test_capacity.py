@@ -22,17 +22,13 @@ def test_legendre_features_are_orthonormal_scaled_legendre():
     # orthonormal for x uniform on [-1, 1]: Gauss-Legendre quadrature
     nodes, weights = legendre.leggauss(20)
     Q = cap.legendre_features(nodes, 6)
-    np.testing.assert_allclose(
-        Q.T @ (Q * weights[:, None]) / 2, np.eye(6), atol=1e-12
-    )
+    np.testing.assert_allclose(Q.T @ (Q * weights[:, None]) / 2, np.eye(6), atol=1e-12)
     assert cap.legendre_features(x, 0).shape == (7, 0)
 
 
 def test_features_are_nested():
     x = np.linspace(-1, 1, 11)
-    np.testing.assert_array_equal(
-        cap.legendre_features(x, 9)[:, :4], cap.legendre_features(x, 4)
-    )
+    np.testing.assert_array_equal(cap.legendre_features(x, 9)[:, :4], cap.legendre_features(x, 4))
 
 
 @pytest.mark.parametrize("lam", [1e-4, 0.01, 1.0])
@@ -41,9 +37,7 @@ def test_ridge_matches_sklearn(lam):
     Phi = rng.standard_normal((30, 8))
     y = rng.standard_normal(30)
     w, b = cap.ridge_fit(Phi, y, lam)
-    ref = Ridge(alpha=30 * lam).fit(
-        Phi, y
-    )  # sklearn: |y - Xw|^2 + alpha |w|^2
+    ref = Ridge(alpha=30 * lam).fit(Phi, y)  # sklearn: |y - Xw|^2 + alpha |w|^2
     np.testing.assert_allclose(w, ref.coef_, rtol=1e-10, atol=1e-12)
     assert b == pytest.approx(ref.intercept_, abs=1e-12)
 
@@ -64,9 +58,7 @@ def test_ridge_at_zero_is_min_norm_least_squares():
     w, b = cap.ridge_fit(Phi, y, 0.0)
     np.testing.assert_allclose(Phi @ w + b, y, atol=1e-10)  # interpolates
     Pc = Phi - Phi.mean(0)
-    np.testing.assert_allclose(
-        w, np.linalg.pinv(Pc) @ (y - y.mean()), atol=1e-10
-    )
+    np.testing.assert_allclose(w, np.linalg.pinv(Pc) @ (y - y.mean()), atol=1e-10)
     # and the limit of small ridge
     w_small, _ = cap.ridge_fit(Phi, y, 1e-8)
     np.testing.assert_allclose(w, w_small, atol=1e-5)
@@ -89,9 +81,7 @@ def test_ridge_dof_is_the_trace_of_the_hat_matrix():
     Phi, lam = rng.standard_normal((15, 6)), 0.2
     n = len(Phi)
     # the hat matrix H maps y to the fitted values: fit each unit vector
-    H = np.column_stack(
-        [cap.predict(Phi, *cap.ridge_fit(Phi, e, lam)) for e in np.eye(n)]
-    )
+    H = np.column_stack([cap.predict(Phi, *cap.ridge_fit(Phi, e, lam)) for e in np.eye(n)])
     assert cap.ridge_dof(Phi, lam) == pytest.approx(np.trace(H), rel=1e-10)
     assert cap.ridge_dof(Phi, 0.0) == 7.0
     assert cap.ridge_dof(Phi, 1e8) == pytest.approx(1.0, abs=1e-6)
@@ -106,15 +96,9 @@ def test_capacity_sweep_equals_separate_fits():
         w, b = cap.ridge_fit(cap.legendre_features(x, k), y, 1e-3)
         np.testing.assert_allclose(sweep.fits[i][0], w, atol=1e-12)
         fit_v = cap.legendre_features(xv, k) @ w + b
-        assert sweep.errors["validation"][i] == pytest.approx(
-            np.mean((fit_v - yv) ** 2)
-        )
-    assert np.all(
-        np.diff(cap.capacity_sweep(P, y, {}, range(9)).train) <= 1e-12
-    )
-    assert (
-        sweep.best() == sweep.capacities[np.argmin(sweep.errors["validation"])]
-    )
+        assert sweep.errors["validation"][i] == pytest.approx(np.mean((fit_v - yv) ** 2))
+    assert np.all(np.diff(cap.capacity_sweep(P, y, {}, range(9)).train) <= 1e-12)
+    assert sweep.best() == sweep.capacities[np.argmin(sweep.errors["validation"])]
 
 
 def test_curve_fitting_is_nested_and_seeded():

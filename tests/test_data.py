@@ -1,4 +1,5 @@
 """coursekit.data: the network datasets and the minibatch iterator."""
+
 import numpy as np
 import pytest
 
@@ -24,8 +25,9 @@ def test_weight_decay_regression_sizes_and_ground_truth():
         data.weight_decay_regression(noise=-1)
 
 
-@pytest.mark.parametrize("make,k", [(data.two_moons, 2), (data.circles, 2),
-                                    (lambda **kw: data.blobs(centers=4, **kw), 4)])
+@pytest.mark.parametrize(
+    "make,k", [(data.two_moons, 2), (data.circles, 2), (lambda **kw: data.blobs(centers=4, **kw), 4)]
+)
 def test_2d_classification_sets(make, k):
     X, y = make(n=120, seed=5)
     assert X.shape == (120, 2) and X.dtype == np.float64
@@ -61,10 +63,11 @@ def test_digits_split():
     assert len(X_val) == pytest.approx(0.15 * 1797, abs=1)
     assert X_train.shape[1] == 64 and 0 <= X_train.min() and X_train.max() <= 1
     assert set(np.unique(y_train)) == set(range(10))
-    for part in (y_train, y_val, y_test):          # stratified: each class about 10%
+    for part in (y_train, y_val, y_test):  # stratified: each class about 10%
         assert np.all(np.abs(np.bincount(part, minlength=10) / len(part) - 0.1) < 0.02)
     # the three parts partition the data: their rows together are load_digits' rows
     from sklearn.datasets import load_digits
+
     X_all = load_digits().data / 16
     ours = np.concatenate([X_train, X_val, X_test])
     key = lambda A: sorted(map(bytes, np.ascontiguousarray(A)))
@@ -93,6 +96,7 @@ def test_train_val_split():
 
 # -------------------------------------------------------------- minibatches
 
+
 def test_minibatches_cover_each_example_once_per_epoch():
     X = np.arange(23).reshape(23, 1) * 1.0
     y = np.arange(23)
@@ -100,9 +104,9 @@ def test_minibatches_cover_each_example_once_per_epoch():
     assert [len(b[1]) for b in batches] == [5, 5, 5, 5, 3]
     seen = np.concatenate([b[1] for b in batches])
     np.testing.assert_array_equal(np.sort(seen), y)
-    assert not np.array_equal(seen, y)                # shuffled
+    assert not np.array_equal(seen, y)  # shuffled
     for xb, yb in batches:
-        np.testing.assert_array_equal(xb[:, 0], yb)   # rows stay paired
+        np.testing.assert_array_equal(xb[:, 0], yb)  # rows stay paired
 
 
 def test_minibatches_fresh_permutation_each_epoch_and_reproducible():
@@ -112,8 +116,7 @@ def test_minibatches_fresh_permutation_each_epoch_and_reproducible():
     epoch2 = np.concatenate([b for _, b in data.minibatches(X, y, 8, rng=rng)])
     assert not np.array_equal(epoch1, epoch2)
     rng = np.random.default_rng(7)
-    np.testing.assert_array_equal(
-        epoch1, np.concatenate([b for _, b in data.minibatches(X, y, 8, rng=rng)]))
+    np.testing.assert_array_equal(epoch1, np.concatenate([b for _, b in data.minibatches(X, y, 8, rng=rng)]))
 
 
 def test_minibatches_options():
@@ -129,7 +132,7 @@ def test_minibatches_options():
 @pytest.mark.parametrize("bs", [0, -1, 2.5, True])
 def test_minibatches_bad_batch_size(bs):
     with pytest.raises(ValueError, match="batch_size"):
-        data.minibatches(np.zeros((4, 1)), np.zeros(4), bs)   # raised at the call, not later
+        data.minibatches(np.zeros((4, 1)), np.zeros(4), bs)  # raised at the call, not later
 
 
 def test_minibatches_bad_data():

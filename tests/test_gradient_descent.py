@@ -1,5 +1,6 @@
 """Gradient descent on least squares (lesson 1): the objective against closed
 forms and finite differences, the stopping rules, divergence, and the explorer."""
+
 import numpy as np
 import pytest
 from scipy.optimize import approx_fprime

@@ -1,4 +1,5 @@
 """The optimizer landscapes: gradients and Hessians against finite differences, and the runner."""
+
 import numpy as np
 import pytest
 
@@ -137,15 +138,21 @@ def test_run_reports_divergence_without_nans():
 
 def test_run_stops_at_grad_tol_and_takes_factories():
     q = ls.Quadratic.with_condition_number(2.0)
-    traj = ls.run(lambda p, **h: optim.SGD(p, lr=0.1, **h), q, [1.0, 1.0], 2000,
-                  grad_tol=1e-6, momentum=0.5)
+    traj = ls.run(lambda p, **h: optim.SGD(p, lr=0.1, **h), q, [1.0, 1.0], 2000, grad_tol=1e-6, momentum=0.5)
     assert traj.converged_at is not None and traj.grad_norms[-1] <= 1e-6
     assert traj.steps == traj.converged_at
 
 
-@pytest.mark.parametrize("name,hyper", [("SGD", dict(lr=1e-3, momentum=0.9)),
-                                        ("Adam", dict(lr=0.1)), ("RMSprop", dict(lr=1e-2)),
-                                        ("Adagrad", dict(lr=0.3)), ("LBFGS", {})])
+@pytest.mark.parametrize(
+    "name,hyper",
+    [
+        ("SGD", dict(lr=1e-3, momentum=0.9)),
+        ("Adam", dict(lr=0.1)),
+        ("RMSprop", dict(lr=1e-2)),
+        ("Adagrad", dict(lr=0.3)),
+        ("LBFGS", {}),
+    ],
+)
 def test_every_optimizer_descends_rosenbrock(name, hyper):
     land = ls.Rosenbrock()
     traj = ls.run(getattr(optim, name), land, [-1.2, 1.0], 500, **hyper)
@@ -164,12 +171,13 @@ def test_run_follows_the_closed_form_on_a_quadratic(momentum):
     H, I, Z = q.hessian(x0), np.eye(2), np.zeros((2, 2))
     M = np.block([[(1 + momentum) * I - eta * H, -momentum * I], [I, Z]])
     e0 = x0 - q.minimizer
-    state = np.r_[e0 - eta * H @ e0, e0]            # the first step has no momentum yet
+    state = np.r_[e0 - eta * H @ e0, e0]  # the first step has no momentum yet
     expected = [e0] + [(np.linalg.matrix_power(M, k) @ state)[:2] for k in range(steps)]
     np.testing.assert_allclose(traj.path - q.minimizer, expected, rtol=1e-9, atol=1e-12)
     if momentum == 0:
-        np.testing.assert_allclose(traj.path[-1] - q.minimizer,
-                                   np.linalg.matrix_power(I - eta * H, steps) @ e0, rtol=1e-9)
+        np.testing.assert_allclose(
+            traj.path[-1] - q.minimizer, np.linalg.matrix_power(I - eta * H, steps) @ e0, rtol=1e-9
+        )
 
 
 def test_newton_solves_a_quadratic_in_one_step():
@@ -188,4 +196,4 @@ def test_newton_converges_quadratically_on_rosenbrock():
     errors = np.linalg.norm(traj.path - land.minimizer, axis=1)
     tail = errors[-4:-1]
     tail = tail[tail > 1e-15]
-    assert np.all(tail[1:] <= 10 * tail[:-1] ** 2)   # e_{k+1} <= C e_k^2
+    assert np.all(tail[1:] <= 10 * tail[:-1] ** 2)  # e_{k+1} <= C e_k^2

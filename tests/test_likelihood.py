@@ -1,4 +1,5 @@
 """coursekit.likelihood against scipy.stats, torch and closed forms."""
+
 import numpy as np
 import pytest
 from _torch import import_torch
@@ -30,9 +31,13 @@ def test_gaussian_nll_broadcasts_over_a_grid():
 def test_gaussian_mle_is_the_minimizer_of_the_nll():
     mu_hat, sigma_hat = L.gaussian_mle(X)
     assert mu_hat == pytest.approx(X.mean())
-    assert sigma_hat == pytest.approx(X.std(ddof=0))            # divisor N
-    res = optimize.minimize(lambda t: L.gaussian_nll(X, t[0], np.exp(t[1])), [0.0, 0.0],
-                            method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-14})
+    assert sigma_hat == pytest.approx(X.std(ddof=0))  # divisor N
+    res = optimize.minimize(
+        lambda t: L.gaussian_nll(X, t[0], np.exp(t[1])),
+        [0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-14},
+    )
     assert res.x[0] == pytest.approx(mu_hat, abs=1e-6)
     assert np.exp(res.x[1]) == pytest.approx(sigma_hat, abs=1e-6)
 
@@ -84,16 +89,17 @@ def test_bernoulli_nll_grid_and_edges():
     grid = np.linspace(0, 1, 11)
     values = L.bernoulli_nll(Y01, grid)
     assert values.shape == (11,)
-    assert np.isinf(values[0]) and np.isinf(values[-1])          # both outcomes occur
-    assert L.bernoulli_nll(np.ones(5), 1.0) == 0.0                # 0 log 0 = 0
+    assert np.isinf(values[0]) and np.isinf(values[-1])  # both outcomes occur
+    assert L.bernoulli_nll(np.ones(5), 1.0) == 0.0  # 0 log 0 = 0
     assert L.bernoulli_nll(np.zeros(5), 0.0) == 0.0
 
 
 def test_bernoulli_mle_is_the_minimizer():
     p_hat = L.bernoulli_mle(Y01)
     assert p_hat == pytest.approx(Y01.mean())
-    res = optimize.minimize_scalar(lambda p: L.bernoulli_nll(Y01, p), bounds=(1e-6, 1 - 1e-6),
-                                   method="bounded", options={"xatol": 1e-10})
+    res = optimize.minimize_scalar(
+        lambda p: L.bernoulli_nll(Y01, p), bounds=(1e-6, 1 - 1e-6), method="bounded", options={"xatol": 1e-10}
+    )
     assert res.x == pytest.approx(p_hat, abs=1e-6)
 
 
@@ -101,13 +107,13 @@ def test_binary_cross_entropy_matches_torch():
     torch = import_torch()
     p = rng.uniform(0.01, 0.99, size=Y01.size)
     expected = torch.nn.functional.binary_cross_entropy(
-        torch.tensor(p, dtype=torch.float64), torch.tensor(Y01, dtype=torch.float64)).item()
+        torch.tensor(p, dtype=torch.float64), torch.tensor(Y01, dtype=torch.float64)
+    ).item()
     assert L.binary_cross_entropy(Y01, p) == pytest.approx(expected, rel=1e-12)
 
 
 def test_binary_cross_entropy_with_constant_p_is_the_bernoulli_nll():
-    assert L.binary_cross_entropy(Y01, np.full(Y01.size, 0.4)) == pytest.approx(
-        L.bernoulli_nll(Y01, 0.4))
+    assert L.binary_cross_entropy(Y01, np.full(Y01.size, 0.4)) == pytest.approx(L.bernoulli_nll(Y01, 0.4))
 
 
 def test_bernoulli_rejects_bad_input():
@@ -139,8 +145,9 @@ def test_categorical_mle_is_the_minimizer_over_the_simplex():
     p_hat = L.categorical_mle(LABELS, 4)
     assert p_hat.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(p_hat, np.bincount(LABELS, minlength=4) / LABELS.size)
-    res = optimize.minimize(lambda z: L.categorical_nll(LABELS, L.softmax(z)), np.zeros(4),
-                            method="BFGS", options={"gtol": 1e-10})
+    res = optimize.minimize(
+        lambda z: L.categorical_nll(LABELS, L.softmax(z)), np.zeros(4), method="BFGS", options={"gtol": 1e-10}
+    )
     np.testing.assert_allclose(L.softmax(res.x), p_hat, atol=1e-5)
 
 
@@ -196,10 +203,9 @@ def test_distributions_are_checked():
 # -------------------------------------------------------------- estimators
 def test_simulated_variance_mle_has_the_predicted_bias():
     n, sigma2 = 5, 4.0
-    est = L.simulate(lambda x: x.var(axis=-1), lambda r, size: r.normal(0, 2.0, size), n,
-                     trials=200_000, seed=3)
+    est = L.simulate(lambda x: x.var(axis=-1), lambda r, size: r.normal(0, 2.0, size), n, trials=200_000, seed=3)
     bv = L.bias_variance(est, sigma2)
-    expected_bias = L.variance_mle_expectation(sigma2, n) - sigma2      # = -sigma2 / n
+    expected_bias = L.variance_mle_expectation(sigma2, n) - sigma2  # = -sigma2 / n
     assert expected_bias == pytest.approx(-0.8)
     assert bv["bias"] == pytest.approx(expected_bias, abs=0.03)
     # the variance of the MLE of the variance for Gaussian data: 2 (N-1) sigma^4 / N^2
@@ -222,8 +228,10 @@ def test_simulate_is_seeded_and_checks_shapes():
 
 def test_miss_probability_shrinks_with_n_for_the_mean():
     sampler = lambda r, size: r.normal(1.0, 1.0, size)  # noqa: E731
-    miss = [L.miss_probability(L.simulate(lambda x: x.mean(axis=-1), sampler, n, 20_000, seed=n),
-                               1.0, 0.2) for n in (4, 16, 64, 256)]
+    miss = [
+        L.miss_probability(L.simulate(lambda x: x.mean(axis=-1), sampler, n, 20_000, seed=n), 1.0, 0.2)
+        for n in (4, 16, 64, 256)
+    ]
     # exact: P(|Z| > 0.2 sqrt(n)) for a standard normal Z
     exact = [2 * stats.norm.sf(0.2 * np.sqrt(n)) for n in (4, 16, 64, 256)]
     np.testing.assert_allclose(miss, exact, atol=0.015)

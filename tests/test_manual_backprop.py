@@ -23,12 +23,8 @@ def test_activation_derivative_matches_finite_differences(name):
     a = np.linspace(-4, 4, 81)
     a = a[np.abs(a) > 1e-3]  # ReLU has a kink at 0
     eps = 1e-6
-    numeric = (mb.activation(name, a + eps) - mb.activation(name, a - eps)) / (
-        2 * eps
-    )
-    np.testing.assert_allclose(
-        mb.activation_derivative(name, a), numeric, atol=1e-8
-    )
+    numeric = (mb.activation(name, a + eps) - mb.activation(name, a - eps)) / (2 * eps)
+    np.testing.assert_allclose(mb.activation_derivative(name, a), numeric, atol=1e-8)
     np.testing.assert_allclose(
         mb.derivative_from_output(name, mb.activation(name, a)),
         mb.activation_derivative(name, a),
@@ -53,9 +49,7 @@ def test_gradients_match_finite_differences(name, loss):
     _, grads, _ = mb.loss_and_grad(params, X, y, name, loss)
 
     def J(theta):
-        return mb.loss_and_grad(mb.unflatten(theta, params), X, y, name, loss)[
-            0
-        ]
+        return mb.loss_and_grad(mb.unflatten(theta, params), X, y, name, loss)[0]
 
     numeric = numerical_grad(J, mb.flatten(params))
     assert relative_error(mb.flatten(grads), numeric) < 1e-7
@@ -86,18 +80,12 @@ def test_gradients_match_torch(name):
     torch = pytest.importorskip("torch")
     params, X, y = _problem(binary=True)
     value, grads, _ = mb.loss_and_grad(params, X, y, name, "bce")
-    leaves = [
-        torch.tensor(p, dtype=torch.float64, requires_grad=True)
-        for layer in params
-        for p in layer
-    ]
+    leaves = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for layer in params for p in layer]
     h = torch.tensor(X)
     for i in range(len(params)):
         a = h @ leaves[2 * i].T + leaves[2 * i + 1]
         h = a if i == len(params) - 1 else getattr(torch, name)(a)
-    out = torch.nn.functional.binary_cross_entropy_with_logits(
-        h, torch.tensor(y)
-    )
+    out = torch.nn.functional.binary_cross_entropy_with_logits(h, torch.tensor(y))
     out.backward()
     assert out.item() == pytest.approx(value, rel=1e-13)
     np.testing.assert_allclose(

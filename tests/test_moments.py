@@ -1,4 +1,5 @@
 """coursekit.moments against explicit loops and closed forms."""
+
 import numpy as np
 import pytest
 from _torch import import_torch

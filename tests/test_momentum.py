@@ -34,20 +34,14 @@ def test_matrix_and_roots_agree():
         )  # a double root is ill-conditioned
         z = mo.recurrence_roots(lam, lr, mu, method)
         # Vieta: z1 + z2 = trace, z1 z2 = det
-        np.testing.assert_allclose(
-            z.sum(-1), np.trace(T, axis1=-2, axis2=-1), atol=1e-12
-        )
+        np.testing.assert_allclose(z.sum(-1), np.trace(T, axis1=-2, axis2=-1), atol=1e-12)
         np.testing.assert_allclose(z.prod(-1), np.linalg.det(T), atol=1e-12)
 
 
 def test_closed_forms():
     lam = np.linspace(0.0, 4.0, 81)
-    np.testing.assert_allclose(
-        mo.rate(lam, 0.5, 0.0, "gd"), np.abs(1 - 0.5 * lam), atol=1e-12
-    )
-    np.testing.assert_allclose(
-        mo.rate(lam, 0.5, 0.0), np.abs(1 - 0.5 * lam), atol=1e-12
-    )
+    np.testing.assert_allclose(mo.rate(lam, 0.5, 0.0, "gd"), np.abs(1 - 0.5 * lam), atol=1e-12)
+    np.testing.assert_allclose(mo.rate(lam, 0.5, 0.0), np.abs(1 - 0.5 * lam), atol=1e-12)
     # complex roots: modulus sqrt(mu)
     mu, lr = 0.81, 1.0
     under = (1 + mu - lr * lam) ** 2 < 4 * mu
@@ -56,20 +50,14 @@ def test_closed_forms():
     assert set(mo.regime(lam, lr, mu)[under]) == {"under-damped"}
     assert mo.regime(1.0, 0.01, 0.5) == "over-damped"
     # stability of heavy ball: 0 < eta lam < 2 (1 + mu)
-    assert (
-        mo.rate(1.0, 2 * 1.9 - 1e-6, 0.9)
-        < 1
-        < mo.rate(1.0, 2 * 1.9 + 1e-6, 0.9)
-    )
+    assert mo.rate(1.0, 2 * 1.9 - 1e-6, 0.9) < 1 < mo.rate(1.0, 2 * 1.9 + 1e-6, 0.9)
 
 
 @pytest.mark.parametrize("kappa", [1.0, 4.0, 100.0, 1e4])
 def test_optimal_parameters(kappa):
     m, L = 1.0 / kappa, 1.0
     lr, rho = mo.optimal_gd(m, L)
-    assert np.isclose(lr, 2 / (m + L)) and np.isclose(
-        rho, (kappa - 1) / (kappa + 1)
-    )
+    assert np.isclose(lr, 2 / (m + L)) and np.isclose(rho, (kappa - 1) / (kappa + 1))
     assert np.isclose(mo.worst_rate([m, L], lr, 0.0, "gd"), rho)
     lr, mu, rho = mo.optimal_heavy_ball(m, L)
     sk = np.sqrt(kappa)
@@ -77,9 +65,7 @@ def test_optimal_parameters(kappa):
     lams = np.linspace(m, L, 2001)
     assert np.isclose(mo.worst_rate(lams, lr, mu), rho, atol=1e-6)
     if kappa > 1:
-        assert (
-            mo.regime(m, lr, mu) == "critically damped" == mo.regime(L, lr, mu)
-        )
+        assert mo.regime(m, lr, mu) == "critically damped" == mo.regime(L, lr, mu)
         # no (lr, mu) on a grid does better
         grid_lr, grid_mu = np.meshgrid(
             np.linspace(0.5, 1.5, 41) * lr,
@@ -87,11 +73,7 @@ def test_optimal_parameters(kappa):
         )
         assert mo.worst_rate([m, L], grid_lr, grid_mu).min() >= rho - 1e-9
     lr, mu, q = mo.nesterov_strongly_convex(m, L)
-    assert (
-        np.isclose(lr, 1 / L)
-        and np.isclose(mu, (sk - 1) / (sk + 1))
-        and np.isclose(q, 1 - 1 / sk)
-    )
+    assert np.isclose(lr, 1 / L) and np.isclose(mu, (sk - 1) / (sk + 1)) and np.isclose(q, 1 - 1 / sk)
     # on quadratics the asymptotic rate is at most sqrt(1 - 1/sqrt(kappa))... and at most q
     assert mo.worst_rate(lams, lr, mu, "nesterov") <= q + 1e-12
 
@@ -135,17 +117,13 @@ def test_bad_arguments():
 def test_quadratic_errors_are_sgd_iterates(method):
     x0 = np.array([2.0, 1.0, -1.0])
     lr, mu, steps = 0.8, 0.7, 60
-    errs = mo.quadratic_errors(
-        LAMS, Q.T @ (x0 - QUAD.center), lr, mu, steps, method
-    )
+    errs = mo.quadratic_errors(LAMS, Q.T @ (x0 - QUAD.center), lr, mu, steps, method)
     assert not errs.diverged and errs.errors.shape == (steps + 1, 3)
     thetas = errs.errors @ Q.T + QUAD.center
     if method == "nesterov":
         ref, _ = optim.nesterov_lookahead(QUAD.grad, x0, lr, mu, steps)
     else:
-        ref = sgd_path(
-            x0, steps, lr=lr, momentum=mu if method == "heavy_ball" else 0.0
-        )
+        ref = sgd_path(x0, steps, lr=lr, momentum=mu if method == "heavy_ball" else 0.0)
     np.testing.assert_allclose(thetas, ref, rtol=1e-10, atol=1e-12)
 
 
@@ -159,9 +137,7 @@ def test_quadratic_errors_report_divergence():
 def test_measured_rate_matches_the_spectral_radius():
     for method in mo.METHODS:
         for mu in (0.0, 0.5, 0.9):
-            errs = mo.quadratic_errors(
-                LAMS, [1.0, 1.0, 1.0], 1.2, mu, 400, method
-            )
+            errs = mo.quadratic_errors(LAMS, [1.0, 1.0, 1.0], 1.2, mu, 400, method)
             predicted = mo.worst_rate(LAMS, 1.2, mu, method)
             assert abs(mo.measured_rate(errs.norms) - predicted) < 0.01
 
@@ -171,8 +147,7 @@ def test_nesterov_convex_momentum():
     assert mu[0] == mu[1] == 0 and np.all(np.diff(mu[1:]) > 0) and mu[-1] < 1
     assert np.isclose(
         mu[2],
-        ((1 + np.sqrt(5)) / 2 - 1)
-        / ((1 + np.sqrt(1 + (1 + np.sqrt(5)) ** 2)) / 2),
+        ((1 + np.sqrt(5)) / 2 - 1) / ((1 + np.sqrt(1 + (1 + np.sqrt(5)) ** 2)) / 2),
     )
     k = np.arange(100, 1000)
     np.testing.assert_allclose(mu[k], (k - 1) / (k + 2), rtol=2e-2)
@@ -192,9 +167,7 @@ def test_nesterov_path_and_the_convex_bound():
     lam = 1.0 / np.arange(1, 201) ** 2
     land = landscapes.Quadratic(np.diag(lam))
     K = 300
-    path = mo.nesterov_path(
-        land.grad, np.ones(200), 1.0, mo.nesterov_convex_momentum(K)
-    )
+    path = mo.nesterov_path(land.grad, np.ones(200), 1.0, mo.nesterov_convex_momentum(K))
     k = np.arange(K + 1)
     assert np.all(land.value(path) <= 2 * 1.0 * 200 / (k + 1) ** 2)
 
@@ -205,9 +178,7 @@ def test_stationary_variance_against_simulation_and_lyapunov():
     T = mo.recurrence_matrix(lam, lr, mu)
     N = np.array([[(lr * sigma) ** 2, 0.0], [0.0, 0.0]])
     P = np.linalg.solve(np.eye(4) - np.kron(T, T), N.ravel()).reshape(2, 2)
-    assert np.isclose(
-        P[0, 0], mo.stationary_variance(lam, lr, mu, sigma), rtol=1e-12
-    )
+    assert np.isclose(P[0, 0], mo.stationary_variance(lam, lr, mu, sigma), rtol=1e-12)
     assert np.isclose(
         mo.stationary_variance(lam, lr, 0.0, sigma),
         lr * sigma**2 / (lam * (2 - lr * lam)),
@@ -226,9 +197,7 @@ def test_two_forms_agree_for_a_constant_rate_and_not_for_a_schedule():
     a = mo.velocity_form(QUAD.grad, x0, const, 0.9)
     b = mo.buffer_form(QUAD.grad, x0, const, 0.9)
     np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)
-    np.testing.assert_allclose(
-        b, sgd_path(x0, 50, lr=0.5, momentum=0.9), rtol=1e-12, atol=1e-13
-    )
+    np.testing.assert_allclose(b, sgd_path(x0, 50, lr=0.5, momentum=0.9), rtol=1e-12, atol=1e-13)
     np.testing.assert_allclose(
         a,
         optim.heavy_ball(QUAD.grad, x0, 0.5, 0.9, 50),
@@ -266,9 +235,7 @@ def test_against_torch():
         if nesterov:
             # constant rate part: torch's points are the look-ahead points theta + mu v
             th, vel = optim.nesterov_lookahead(QUAD.grad, x0, 0.5, 0.9, 15)
-            np.testing.assert_allclose(
-                path[:16], th + 0.9 * vel, rtol=1e-11, atol=1e-12
-            )
+            np.testing.assert_allclose(path[:16], th + 0.9 * vel, rtol=1e-11, atol=1e-12)
         else:
             np.testing.assert_allclose(
                 path,
@@ -282,19 +249,13 @@ def test_cycling_example():
     land = mo.CyclingExample()
     x = np.linspace(-3, 4, 1401)
     h = 1e-6
-    fd = (land.value((x + h)[:, None]) - land.value((x - h)[:, None])) / (
-        2 * h
-    )
+    fd = (land.value((x + h)[:, None]) - land.value((x - h)[:, None])) / (2 * h)
     np.testing.assert_allclose(land.grad(x[:, None])[:, 0], fd, atol=1e-5)
     for knot in (1.0, 2.0):  # value and slope are continuous at the knots
         left, right = land.value([[knot - 1e-12]]), land.value([[knot]])
-        assert np.isclose(left, right) and np.isclose(
-            land.grad([knot - 1e-12])[0], land.grad([knot])[0]
-        )
+        assert np.isclose(left, right) and np.isclose(land.grad([knot - 1e-12])[0], land.grad([knot])[0])
     lr, mu, _ = mo.optimal_heavy_ball(land.lam_min, land.lam_max)
     traj = landscapes.run(optim.SGD, land, [3.3], 600, lr=lr, momentum=mu)
     tail = traj.path[-9:, 0]
-    np.testing.assert_allclose(
-        tail[3:], tail[:-3], atol=1e-9
-    )  # a cycle of period 3
+    np.testing.assert_allclose(tail[3:], tail[:-3], atol=1e-9)  # a cycle of period 3
     assert np.abs(tail).min() > 0.5

@@ -1,4 +1,5 @@
 """coursekit.nn: modules, dropout, and losses (finite differences, stability, errors)."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,11 +13,12 @@ TOL = 1e-6
 
 # ------------------------------------------------------------------- modules
 
+
 def test_linear_shapes_init_bounds_and_seeding():
     lin = nn.Linear(50, 20, rng=0)
     assert lin.weight.shape == (50, 20) and lin.bias.shape == (20,)
     assert np.all(np.abs(lin.weight.data) <= np.sqrt(6 / 50))
-    assert np.abs(lin.weight.data).max() > 0.9 * np.sqrt(6 / 50)      # uses the full range
+    assert np.abs(lin.weight.data).max() > 0.9 * np.sqrt(6 / 50)  # uses the full range
     assert np.all(lin.bias.data == 0)
     glorot = nn.Linear(50, 20, init="glorot", rng=0)
     assert np.abs(glorot.weight.data).max() <= np.sqrt(6 / 70)
@@ -26,9 +28,14 @@ def test_linear_shapes_init_bounds_and_seeding():
     assert len(nn.Linear(3, 2, bias=False, rng=0).parameters()) == 1
 
 
-@pytest.mark.parametrize("init, fan_in, fan_out, variance", [
-    ("he", 256, 256, 2 / 256), ("he", 100, 400, 2 / 100), ("glorot", 100, 400, 2 / 500),
-])
+@pytest.mark.parametrize(
+    "init, fan_in, fan_out, variance",
+    [
+        ("he", 256, 256, 2 / 256),
+        ("he", 100, 400, 2 / 100),
+        ("glorot", 100, 400, 2 / 500),
+    ],
+)
 def test_init_weight_variance(init, fan_in, fan_out, variance):
     w = nn.Linear(fan_in, fan_out, init=init, rng=0).weight.data
     # uniform on [-r, r]: the mean of w^2 has relative standard error sqrt(4/45) * 3 / sqrt(N)
@@ -50,7 +57,7 @@ def test_he_init_keeps_relu_activation_scale():
         with no_grad():
             for layer in model.layers[:-1]:
                 h = layer(h)
-        ends.append(np.mean(h.data ** 2))
+        ends.append(np.mean(h.data**2))
     assert abs(np.mean(ends) - 1.0) < 0.15, ends
 
 
@@ -102,13 +109,15 @@ def test_mlp_whole_network_gradient():
     y = np.array([0, 3, 1, 2, 3])
     nn.cross_entropy(model(X), y).backward()
     for p in model.parameters():
-        def loss_at(value, p=p):            # the loss as a function of this parameter alone
+
+        def loss_at(value, p=p):  # the loss as a function of this parameter alone
             saved = p.data.copy()
             p.data[...] = value
             with no_grad():
                 out = nn.cross_entropy(model(X), y).item()
             p.data[...] = saved
             return out
+
         numeric = numerical_grad(loss_at, p.data.copy())
         assert relative_error(p.grad, numeric) < TOL
 
@@ -130,16 +139,17 @@ def test_mlp_bad_arguments():
 
 # ------------------------------------------------------------------- dropout
 
+
 def test_dropout_is_inverted_and_identity_in_eval():
     drop = nn.Dropout(0.3, rng=0)
     x = Tensor(np.ones((400, 500)), requires_grad=True)
     out = drop(x)
     kept = out.data != 0
-    assert abs(kept.mean() - 0.7) < 0.005          # 200k Bernoulli(0.7): sd 0.001
+    assert abs(kept.mean() - 0.7) < 0.005  # 200k Bernoulli(0.7): sd 0.001
     np.testing.assert_allclose(out.data[kept], 1 / 0.7)
-    assert abs(out.data.mean() - 1.0) < 0.01        # E a_do = a
+    assert abs(out.data.mean() - 1.0) < 0.01  # E a_do = a
     out.sum().backward()
-    np.testing.assert_allclose(x.grad, out.data)    # d(a m/(1-p))/da = m/(1-p)
+    np.testing.assert_allclose(x.grad, out.data)  # d(a m/(1-p))/da = m/(1-p)
     drop.eval()
     assert drop(x) is x
     assert nn.Dropout(0.0, rng=0)(x) is x
@@ -170,6 +180,7 @@ def test_mlp_dropout_only_in_training():
 
 # -------------------------------------------------------------------- losses
 
+
 def log_sigmoid(z):
     return -np.logaddexp(0, -z)
 
@@ -192,7 +203,7 @@ def test_binary_losses_values_and_gradients(seed, shape):
     rng = np.random.default_rng(seed)
     z = rng.normal(scale=3, size=shape)
     y = rng.integers(0, 2, size=shape).astype(float)
-    soft = rng.uniform(size=shape)                       # soft targets are allowed
+    soft = rng.uniform(size=shape)  # soft targets are allowed
     for target in (y, soft):
         expected = -(target * log_sigmoid(z) + (1 - target) * log_sigmoid(-z)).mean()
         assert nn.binary_cross_entropy_with_logits(z, target).item() == pytest.approx(expected, rel=1e-12)
@@ -229,12 +240,12 @@ def test_losses_are_stable_for_huge_logits():
     t = Tensor(zb, requires_grad=True)
     loss = nn.binary_cross_entropy_with_logits(t, yb)
     loss.backward()
-    assert loss.item() == pytest.approx(500.0)               # two right (0), two wrong (1000 each)
+    assert loss.item() == pytest.approx(500.0)  # two right (0), two wrong (1000 each)
     np.testing.assert_allclose(t.grad, np.array([0, 0, 1, -1]) / 4)
-    p = Tensor(1 / (1 + np.exp(-np.clip(zb, -700, 700))), requires_grad=True)   # exactly 0 and 1
+    p = Tensor(1 / (1 + np.exp(-np.clip(zb, -700, 700))), requires_grad=True)  # exactly 0 and 1
     loss = nn.binary_cross_entropy(p, yb)
     loss.backward()
-    assert loss.item() == pytest.approx(50.0)                # log clamped at -100, as torch
+    assert loss.item() == pytest.approx(50.0)  # log clamped at -100, as torch
     assert np.all(np.isfinite(p.grad))
 
 

@@ -1,4 +1,5 @@
 """coursekit.nn losses and MLP against torch in float64 (skipped without torch)."""
+
 import numpy as np
 import pytest
 from _torch import import_torch
@@ -46,11 +47,14 @@ def test_bce_with_logits_matches_torch(scale, soft):
     np.testing.assert_allclose(go, gt, rtol=1e-10, atol=1e-15)
 
 
-@pytest.mark.parametrize("p", [
-    np.array([0.1, 0.5, 0.9, 0.3]),
-    np.array([0.0, 1.0, 1.0, 0.0]),             # saturated: torch clamps log at -100
-    np.array([1e-30, 1 - 1e-16, 0.5, 1e-300]),
-])
+@pytest.mark.parametrize(
+    "p",
+    [
+        np.array([0.1, 0.5, 0.9, 0.3]),
+        np.array([0.0, 1.0, 1.0, 0.0]),  # saturated: torch clamps log at -100
+        np.array([1e-30, 1 - 1e-16, 0.5, 1e-300]),
+    ],
+)
 def test_binary_cross_entropy_matches_torch(p):
     y = np.array([1.0, 0.0, 1.0, 0.0])
     ours, theirs = Tensor(p, requires_grad=True), torch.tensor(p, requires_grad=True)
@@ -68,7 +72,8 @@ def test_mse_matches_torch():
     xa, xb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     lo, lt = nn.mse_loss(ta, tb), F.mse_loss(xa, xb)
     assert lo.item() == pytest.approx(lt.item(), rel=1e-13)
-    lo.backward(); lt.backward()
+    lo.backward()
+    lt.backward()
     np.testing.assert_allclose(ta.grad, xa.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(tb.grad, xb.grad.numpy(), rtol=1e-12)
 
@@ -100,7 +105,8 @@ def test_mlp_forward_backward_matches_torch(activation):
     lo = nn.cross_entropy(model(X), y)
     lt = F.cross_entropy(tmodel(torch.tensor(X)), torch.tensor(y))
     assert lo.item() == pytest.approx(lt.item(), rel=1e-12)
-    lo.backward(); lt.backward()
+    lo.backward()
+    lt.backward()
     theirs = []
     for m in tmodel:
         if isinstance(m, torch.nn.Linear):
@@ -117,9 +123,10 @@ def test_mlp_with_optim_sgd_matches_torch_for_several_steps():
     rng = np.random.default_rng(2)
     for _ in range(5):
         X, y = rng.normal(size=(16, 8)), rng.integers(0, 3, size=16)
-        opt.zero_grad(); topt.zero_grad()
+        opt.zero_grad()
+        topt.zero_grad()
         nn.cross_entropy(model(X), y).backward()
         F.cross_entropy(tmodel(torch.tensor(X)), torch.tensor(y)).backward()
-        opt.step(); topt.step()
-    np.testing.assert_allclose(model.layers[0].weight.data, tmodel[0].weight.detach().numpy().T,
-                               rtol=1e-10, atol=1e-12)
+        opt.step()
+        topt.step()
+    np.testing.assert_allclose(model.layers[0].weight.data, tmodel[0].weight.detach().numpy().T, rtol=1e-10, atol=1e-12)

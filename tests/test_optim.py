@@ -1,4 +1,5 @@
 """coursekit.optim without torch: argument checks, the lectures' equivalences, state, L-BFGS, Newton."""
+
 import doctest
 import math
 
@@ -27,6 +28,7 @@ def test_docstring_examples_run():
 
 # ---------------------------------------------------------------------------- usage contract
 
+
 @pytest.mark.parametrize("name", ALL)
 def test_updates_numpy_arrays_in_place(name):
     x = np.array([-1.2, 1.0])
@@ -36,7 +38,7 @@ def test_updates_numpy_arrays_in_place(name):
     g_copy = g.copy()
     opt.step([g])
     assert alias is x and not np.array_equal(x, [-1.2, 1.0])
-    np.testing.assert_array_equal(g, g_copy)          # the gradient is never modified
+    np.testing.assert_array_equal(g, g_copy)  # the gradient is never modified
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -45,7 +47,7 @@ def test_tensor_like_parameters_read_grad_and_zero_grad(name):
     x, y = a.data.copy(), b.data.copy()
     opt = getattr(optim, name)([a, b], lr=0.1)
     ref = getattr(optim, name)([x, y], lr=0.1)
-    for k in range(3):
+    for _ in range(3):
         a.grad, b.grad = 2 * a.data, b.data.copy()
         opt.step()
         ref.step([2 * x, y.copy()])
@@ -78,32 +80,44 @@ def test_float32_parameters_stay_float32():
 
 def test_param_groups_per_group_lr_and_weight_decay():
     w, b = np.ones(2), np.ones(2)
-    opt = optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.5, "weight_decay": 0.0}],
-                    lr=0.1, weight_decay=1.0)
+    opt = optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.5, "weight_decay": 0.0}], lr=0.1, weight_decay=1.0)
     assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
     opt.step([np.zeros(2), np.zeros(2)])
-    np.testing.assert_allclose(w, 0.9)                # decayed: w - 0.1 * (0 + 1 * w)
-    np.testing.assert_array_equal(b, 1.0)             # no decay on the bias group
-    opt.param_groups[1]["lr"] = 0.25                  # what a schedule does
+    np.testing.assert_allclose(w, 0.9)  # decayed: w - 0.1 * (0 + 1 * w)
+    np.testing.assert_array_equal(b, 1.0)  # no decay on the bias group
+    opt.param_groups[1]["lr"] = 0.25  # what a schedule does
     opt.step([np.zeros(2), np.ones(2)])
     np.testing.assert_allclose(b, 0.75)
 
 
 # ---------------------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("name,kwargs,match", [
-    ("SGD", dict(lr=-0.1), "lr"), ("SGD", dict(lr=float("nan")), "lr"),
-    ("Adam", dict(lr=float("inf")), "lr"), ("SGD", dict(lr="0.1"), "lr"),
-    ("SGD", dict(momentum=-0.5), "momentum"), ("SGD", dict(weight_decay=-1e-3), "weight_decay"),
-    ("SGD", dict(nesterov=True), "nesterov"), ("SGD", dict(nesterov=True, momentum=0.9, dampening=0.1), "nesterov"),
-    ("Adam", dict(betas=(1.0, 0.999)), r"betas\[0\]"), ("AdamW", dict(betas=(0.9, -0.1)), r"betas\[1\]"),
-    ("Adam", dict(betas=0.9), "betas"), ("Adam", dict(eps=-1e-8), "eps"),
-    ("Adam", dict(weight_decay=-1.0), "weight_decay"), ("Adagrad", dict(lr_decay=-1.0), "lr_decay"),
-    ("Adagrad", dict(initial_accumulator_value=-1.0), "initial_accumulator_value"),
-    ("RMSprop", dict(alpha=1.0), "alpha"), ("RMSprop", dict(momentum=-0.1), "momentum"),
-    ("RMSprop", dict(eps=-1.0), "eps"), ("LBFGS", dict(history_size=0), "history_size"),
-    ("LBFGS", dict(line_search_fn="armijo"), "line_search_fn"),
-])
+
+@pytest.mark.parametrize(
+    "name,kwargs,match",
+    [
+        ("SGD", dict(lr=-0.1), "lr"),
+        ("SGD", dict(lr=float("nan")), "lr"),
+        ("Adam", dict(lr=float("inf")), "lr"),
+        ("SGD", dict(lr="0.1"), "lr"),
+        ("SGD", dict(momentum=-0.5), "momentum"),
+        ("SGD", dict(weight_decay=-1e-3), "weight_decay"),
+        ("SGD", dict(nesterov=True), "nesterov"),
+        ("SGD", dict(nesterov=True, momentum=0.9, dampening=0.1), "nesterov"),
+        ("Adam", dict(betas=(1.0, 0.999)), r"betas\[0\]"),
+        ("AdamW", dict(betas=(0.9, -0.1)), r"betas\[1\]"),
+        ("Adam", dict(betas=0.9), "betas"),
+        ("Adam", dict(eps=-1e-8), "eps"),
+        ("Adam", dict(weight_decay=-1.0), "weight_decay"),
+        ("Adagrad", dict(lr_decay=-1.0), "lr_decay"),
+        ("Adagrad", dict(initial_accumulator_value=-1.0), "initial_accumulator_value"),
+        ("RMSprop", dict(alpha=1.0), "alpha"),
+        ("RMSprop", dict(momentum=-0.1), "momentum"),
+        ("RMSprop", dict(eps=-1.0), "eps"),
+        ("LBFGS", dict(history_size=0), "history_size"),
+        ("LBFGS", dict(line_search_fn="armijo"), "line_search_fn"),
+    ],
+)
 def test_bad_hyperparameters_raise_naming_argument_and_value(name, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match) as err:
         getattr(optim, name)([np.zeros(2)], **kwargs)
@@ -146,8 +160,8 @@ def test_bad_gradients_raise_and_nothing_is_half_updated(name):
         np.testing.assert_array_equal(y, 1.0)
         assert opt.state == {}
     with pytest.raises(TypeError, match="numpy array"):
-        opt.step()                                    # numpy parameters need explicit gradients
-    opt.step(good)                                    # still usable afterwards
+        opt.step()  # numpy parameters need explicit gradients
+    opt.step(good)  # still usable afterwards
 
 
 def test_huge_finite_gradients_are_not_mistaken_for_inf():
@@ -167,10 +181,17 @@ def test_bad_lr_written_into_a_group_is_caught_before_any_update():
 
 # ---------------------------------------------------------------------------- state
 
-@pytest.mark.parametrize("name,hyper", [("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
-                                        ("Adagrad", dict(lr=0.1, lr_decay=0.1)),
-                                        ("RMSprop", dict(momentum=0.5, centered=True)),
-                                        ("Adam", dict(amsgrad=True)), ("AdamW", dict(lr=0.1))])
+
+@pytest.mark.parametrize(
+    "name,hyper",
+    [
+        ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+        ("Adagrad", dict(lr=0.1, lr_decay=0.1)),
+        ("RMSprop", dict(momentum=0.5, centered=True)),
+        ("Adam", dict(amsgrad=True)),
+        ("AdamW", dict(lr=0.1)),
+    ],
+)
 def test_state_dict_resumes_a_run_exactly(name, hyper):
     rng = np.random.default_rng(0)
     grads = [[rng.normal(size=3), rng.normal(size=(2, 2))] for _ in range(20)]
@@ -230,8 +251,7 @@ def sgd_path(x0, steps, grad=QUAD.grad, **hyper):
 
 def test_heavy_ball_equals_coursekit_sgd_momentum_for_a_constant_rate():
     ours = optim.heavy_ball(QUAD.grad, [2.0, 1.0], alpha=0.05, beta=0.9, steps=100)
-    np.testing.assert_allclose(ours, sgd_path([2.0, 1.0], 100, lr=0.05, momentum=0.9),
-                               rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(ours, sgd_path([2.0, 1.0], 100, lr=0.05, momentum=0.9), rtol=1e-11, atol=1e-13)
 
 
 def test_heavy_ball_differs_from_coursekit_sgd_momentum_when_the_rate_changes():
@@ -239,7 +259,7 @@ def test_heavy_ball_differs_from_coursekit_sgd_momentum_when_the_rate_changes():
     opt = optim.SGD([x], lr=0.05, momentum=0.9)
     v, theta = np.zeros(2), x.copy()
     for k in range(20):
-        alpha = 0.05 * 0.8 ** k
+        alpha = 0.05 * 0.8**k
         opt.param_groups[0]["lr"] = alpha
         g = QUAD.grad(theta)
         opt.step([QUAD.grad(x)])
@@ -252,7 +272,7 @@ def test_nesterov_lookahead_equals_coursekit_sgd_nesterov():
     path, vel = optim.nesterov_lookahead(QUAD.grad, [2.0, 1.0], alpha=0.04, beta=0.9, steps=100)
     torch_form = sgd_path([2.0, 1.0], 100, lr=0.04, momentum=0.9, nesterov=True)
     np.testing.assert_allclose(torch_form, path + 0.9 * vel, rtol=1e-11, atol=1e-13)
-    assert not np.allclose(torch_form[5], path[5])     # the stored points are the look-ahead points
+    assert not np.allclose(torch_form[5], path[5])  # the stored points are the look-ahead points
 
 
 @pytest.mark.parametrize("lam, alpha, beta", [(2.0, 0.1, 0.9), (0.5, 0.3, 0.5), (4.0, 0.4, 0.2)])
@@ -268,7 +288,7 @@ def test_heavy_ball_on_a_1d_quadratic_follows_its_2x2_recurrence(lam, alpha, bet
     np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-14)
     x = np.array([theta0])
     opt = optim.SGD([x], lr=alpha, momentum=beta)
-    for k in range(steps):
+    for _ in range(steps):
         opt.step([lam * x])
     np.testing.assert_allclose(x[0], expected[-1], rtol=1e-10, atol=1e-14)
 
@@ -332,26 +352,33 @@ def test_epsilon_is_outside_the_root_for_adagrad_and_rmsprop():
 
 # ---------------------------------------------------------------------------- L-BFGS and Newton
 
+
 def lbfgs_run(land, x0, **kw):
     x = np.array(x0, dtype=float)
-    opt = optim.LBFGS([x], max_iter=500, max_eval=5000, tolerance_grad=1e-10,
-                      tolerance_change=0.0, **kw)
+    opt = optim.LBFGS([x], max_iter=500, max_eval=5000, tolerance_grad=1e-10, tolerance_change=0.0, **kw)
     opt.step(lambda: (land.value(x), [land.grad(x)]))
     return x, opt.state[0]["n_iter"]
 
 
-@pytest.mark.parametrize("land,x0", [
-    (ls.Rosenbrock(), [-1.2, 1.0]),
-    (ls.Rosenbrock(dim=6), np.full(6, -0.5)),
-    (ls.Quadratic.with_condition_number(1e4, dim=10, angle=0.3, center=np.arange(10.0)), np.zeros(10)),
-    (ls.Beale(), [1.0, 1.0]),
-])
+@pytest.mark.parametrize(
+    "land,x0",
+    [
+        (ls.Rosenbrock(), [-1.2, 1.0]),
+        (ls.Rosenbrock(dim=6), np.full(6, -0.5)),
+        (ls.Quadratic.with_condition_number(1e4, dim=10, angle=0.3, center=np.arange(10.0)), np.zeros(10)),
+        (ls.Beale(), [1.0, 1.0]),
+    ],
+)
 def test_lbfgs_reaches_the_minimum_like_scipy(land, x0):
     x, iters = lbfgs_run(land, x0, history_size=10)
     np.testing.assert_allclose(x, land.minimizer, atol=1e-8)
-    ref = scipy_optimize.minimize(lambda z: (land.value(z), land.grad(z)), np.asarray(x0, float),
-                                  jac=True, method="L-BFGS-B",
-                                  options=dict(maxcor=10, gtol=1e-10, ftol=0.0, maxiter=1000))
+    ref = scipy_optimize.minimize(
+        lambda z: (land.value(z), land.grad(z)),
+        np.asarray(x0, float),
+        jac=True,
+        method="L-BFGS-B",
+        options=dict(maxcor=10, gtol=1e-10, ftol=0.0, maxiter=1000),
+    )
     assert iters <= 1.5 * ref.nit + 5, (iters, ref.nit)
 
 
@@ -362,7 +389,7 @@ def test_lbfgs_with_tensor_style_closure():
 
     def closure():
         opt.zero_grad()
-        p.grad = land.grad(p.data)          # what loss.backward() would fill
+        p.grad = land.grad(p.data)  # what loss.backward() would fill
         return float(land.value(p.data))
 
     start = opt.step(closure)

@@ -1,4 +1,5 @@
 """coursekit.optim against torch.optim: same gradients in, same iterates out (float64)."""
+
 import itertools
 
 import numpy as np
@@ -23,8 +24,7 @@ def gradient_sequence(shapes, steps, seed):
     rng = np.random.default_rng(seed)
     seq = []
     for _ in range(steps):
-        seq.append([rng.normal(size=s) * np.logspace(-3, 2, int(np.prod(s))).reshape(s)
-                    for s in shapes])
+        seq.append([rng.normal(size=s) * np.logspace(-3, 2, int(np.prod(s))).reshape(s) for s in shapes])
     return seq
 
 
@@ -44,15 +44,24 @@ def run_both(name, hyper, shapes=((3,), (2, 4)), steps=STEPS, seed=0, torch_extr
     return ours, theirs
 
 
-SGD_GRID = [h for h in grid(lr=[0.1, 0.003], momentum=[0, 0.9], dampening=[0, 0.5],
-                            weight_decay=[0, 0.1], nesterov=[False, True])
-            if not (h["nesterov"] and (h["momentum"] == 0 or h["dampening"] != 0))]
-ADAGRAD_GRID = grid(lr=[0.1], lr_decay=[0, 0.05], weight_decay=[0, 0.1],
-                    initial_accumulator_value=[0, 0.5], eps=[1e-10, 1e-3])
-RMSPROP_GRID = grid(lr=[0.01], alpha=[0.99, 0.5], eps=[1e-8, 1e-2], weight_decay=[0, 0.1],
-                    momentum=[0, 0.9], centered=[False, True])
-ADAM_GRID = grid(lr=[1e-2], betas=[(0.9, 0.999), (0.5, 0.9), (0.0, 0.99)], eps=[1e-8, 1e-3],
-                 weight_decay=[0, 0.1], amsgrad=[False, True])
+SGD_GRID = [
+    h
+    for h in grid(lr=[0.1, 0.003], momentum=[0, 0.9], dampening=[0, 0.5], weight_decay=[0, 0.1], nesterov=[False, True])
+    if not (h["nesterov"] and (h["momentum"] == 0 or h["dampening"] != 0))
+]
+ADAGRAD_GRID = grid(
+    lr=[0.1], lr_decay=[0, 0.05], weight_decay=[0, 0.1], initial_accumulator_value=[0, 0.5], eps=[1e-10, 1e-3]
+)
+RMSPROP_GRID = grid(
+    lr=[0.01], alpha=[0.99, 0.5], eps=[1e-8, 1e-2], weight_decay=[0, 0.1], momentum=[0, 0.9], centered=[False, True]
+)
+ADAM_GRID = grid(
+    lr=[1e-2],
+    betas=[(0.9, 0.999), (0.5, 0.9), (0.0, 0.99)],
+    eps=[1e-8, 1e-3],
+    weight_decay=[0, 0.1],
+    amsgrad=[False, True],
+)
 
 
 @pytest.mark.parametrize("hyper", SGD_GRID)
@@ -86,11 +95,16 @@ def test_defaults_match_torch(name):
     run_both(name, {})
 
 
-@pytest.mark.parametrize("name,hyper", [("SGD", dict(momentum=0.9, nesterov=True)),
-                                        ("RMSprop", dict(momentum=0.5, centered=True)),
-                                        ("Adam", dict(amsgrad=True, weight_decay=0.1)),
-                                        ("AdamW", dict(amsgrad=False)),
-                                        ("Adagrad", dict(lr_decay=0.01))])
+@pytest.mark.parametrize(
+    "name,hyper",
+    [
+        ("SGD", dict(momentum=0.9, nesterov=True)),
+        ("RMSprop", dict(momentum=0.5, centered=True)),
+        ("Adam", dict(amsgrad=True, weight_decay=0.1)),
+        ("AdamW", dict(amsgrad=False)),
+        ("Adagrad", dict(lr_decay=0.01)),
+    ],
+)
 def test_match_torch_foreach_implementation(name, hyper):
     run_both(name, {"lr": 0.01, **hyper}, torch_extra={"foreach": True})
 
@@ -118,13 +132,13 @@ def test_param_groups_and_changing_lr_match_torch():
     rng = np.random.default_rng(3)
     w, b = rng.normal(size=(3, 2)), rng.normal(size=2)
     tw, tb = torch.tensor(w.copy()), torch.tensor(b.copy())
-    opt = optim.AdamW([{"params": [w]}, {"params": [b], "weight_decay": 0.0, "lr": 0.05}],
-                      lr=0.01, weight_decay=0.1)
-    topt = torch.optim.AdamW([{"params": [tw]}, {"params": [tb], "weight_decay": 0.0, "lr": 0.05}],
-                             lr=0.01, weight_decay=0.1)
+    opt = optim.AdamW([{"params": [w]}, {"params": [b], "weight_decay": 0.0, "lr": 0.05}], lr=0.01, weight_decay=0.1)
+    topt = torch.optim.AdamW(
+        [{"params": [tw]}, {"params": [tb], "weight_decay": 0.0, "lr": 0.05}], lr=0.01, weight_decay=0.1
+    )
     for k, grads in enumerate(gradient_sequence([(3, 2), (2,)], 40, 5)):
         for group, tgroup, base in zip(opt.param_groups, topt.param_groups, [0.01, 0.05]):
-            group["lr"] = tgroup["lr"] = base * 0.95 ** k
+            group["lr"] = tgroup["lr"] = base * 0.95**k
         opt.step(grads)
         tw.grad, tb.grad = (torch.tensor(g) for g in grads)
         topt.step()
@@ -147,12 +161,18 @@ def test_skipped_parameter_matches_torch():
     np.testing.assert_allclose(y, ty.numpy(), rtol=RTOL, atol=ATOL)
 
 
-@pytest.mark.parametrize("name,hyper", [("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.1)),
-                                        ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
-                                        ("Adagrad", dict(lr=0.1, weight_decay=0.1)),
-                                        ("RMSprop", dict(momentum=0.9, centered=True)),
-                                        ("RMSprop", dict(weight_decay=0.1)),
-                                        ("Adam", dict(lr=0.01, amsgrad=True)), ("AdamW", dict(lr=0.01))])
+@pytest.mark.parametrize(
+    "name,hyper",
+    [
+        ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.1)),
+        ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+        ("Adagrad", dict(lr=0.1, weight_decay=0.1)),
+        ("RMSprop", dict(momentum=0.9, centered=True)),
+        ("RMSprop", dict(weight_decay=0.1)),
+        ("Adam", dict(lr=0.01, amsgrad=True)),
+        ("AdamW", dict(lr=0.01)),
+    ],
+)
 def test_large_parameters_match_torch(name, hyper):
     """Big contiguous arrays take the one-pass BLAS path (float64 and float32 alike)."""
     run_both(name, hyper, shapes=((100, 100), (5000,)), steps=5)

@@ -1,4 +1,5 @@
 """Figures that would mislead if drawn naively."""
+
 import matplotlib
 
 matplotlib.use("Agg")

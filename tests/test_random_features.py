@@ -1,4 +1,5 @@
 """coursekit.random_features against direct least squares, ridge as augmented least squares, and pinv."""
+
 import numpy as np
 import pytest
 
@@ -102,8 +103,9 @@ def test_expected_errors_average_over_label_noise_exactly(task, sweep, ridge):
     _, sw = sweep
     n, sigma = 25, 0.4
     f = task.f_train[:n]
-    draws = [sw.errors(f + sign * sigma * np.sqrt(n) * e, task.f_test, ridge=ridge)
-             for e in np.eye(n) for sign in (1, -1)]
+    draws = [
+        sw.errors(f + sign * sigma * np.sqrt(n) * e, task.f_test, ridge=ridge) for e in np.eye(n) for sign in (1, -1)
+    ]
     expected = sw.expected_errors(task.f_train, task.f_test, noise=sigma, ridge=ridge, n=n)
     np.testing.assert_allclose(expected.train, np.mean([d.train for d in draws], axis=0), rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(expected.test, np.mean([d.test for d in draws], axis=0), rtol=1e-8)

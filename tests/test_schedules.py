@@ -1,4 +1,5 @@
 """coursekit.schedules without torch: closed forms, arrays, bad arguments, the lectures' decays."""
+
 import doctest
 import math
 
@@ -22,7 +23,7 @@ def test_cosine_contract_and_formula():
     expected = 0.0 + (0.1 - 0.0) * (1 + np.cos(np.pi * np.minimum(t, 100) / 100)) / 2
     np.testing.assert_allclose(lr, expected, rtol=1e-15, atol=1e-18)
     assert sched(50) == pytest.approx(0.05) and sched(100) == 0.0
-    assert np.all(np.diff(lr[:101]) < 0) and np.all(lr[100:] == 0.0)   # decreasing, then held
+    assert np.all(np.diff(lr[:101]) < 0) and np.all(lr[100:] == 0.0)  # decreasing, then held
     # the "1 +" matters: without it the rate would be negative in the second half
     assert np.all(lr >= 0)
 
@@ -47,22 +48,28 @@ def reference_warm_restarts(base, T0, mult, eta_min, steps):
 @pytest.mark.parametrize("T0,mult", [(10, 1), (3, 2), (1, 2), (2, 3), (5, 4)])
 def test_warm_restarts_match_the_recursive_bookkeeping(T0, mult):
     sched = schedules.CosineAnnealingWarmRestarts(0.2, T_0=T0, T_mult=mult, eta_min=0.01)
-    np.testing.assert_allclose(sched(np.arange(3000)), reference_warm_restarts(0.2, T0, mult, 0.01, 3000),
-                               rtol=1e-13)
+    np.testing.assert_allclose(sched(np.arange(3000)), reference_warm_restarts(0.2, T0, mult, 0.01, 3000), rtol=1e-13)
 
 
-@pytest.mark.parametrize("sched,formula", [
-    (schedules.StepLR(0.1, step_size=10, gamma=0.5), lambda t: 0.1 * 0.5 ** (t // 10)),
-    (schedules.MultiStepLR(0.1, milestones=[3, 8], gamma=0.1),
-     lambda t: 0.1 * 0.1 ** ((t >= 3).astype(int) + (t >= 8))),
-    (schedules.ExponentialLR(0.1, gamma=0.9), lambda t: 0.1 * 0.9 ** t),
-    (schedules.LinearLR(0.1, start_factor=0.25, end_factor=1.0, total_iters=8),
-     lambda t: 0.1 * (0.25 + 0.75 * np.minimum(t, 8) / 8)),
-    (schedules.PolynomialLR(0.1, total_iters=20, power=2.0), lambda t: 0.1 * (1 - np.minimum(t, 20) / 20) ** 2),
-    (schedules.InverseSqrtLR(0.1), lambda t: 0.1 / np.sqrt(t + 1)),
-    (schedules.InverseSqrtLR(0.1, warmup_steps=4), lambda t: 0.1 * np.minimum((t + 1) / 4, np.sqrt(4 / (t + 1)))),
-    (schedules.InverseTimeLR(0.1, t0=5.0), lambda t: 0.1 * 5 / (5 + t)),
-])
+@pytest.mark.parametrize(
+    "sched,formula",
+    [
+        (schedules.StepLR(0.1, step_size=10, gamma=0.5), lambda t: 0.1 * 0.5 ** (t // 10)),
+        (
+            schedules.MultiStepLR(0.1, milestones=[3, 8], gamma=0.1),
+            lambda t: 0.1 * 0.1 ** ((t >= 3).astype(int) + (t >= 8)),
+        ),
+        (schedules.ExponentialLR(0.1, gamma=0.9), lambda t: 0.1 * 0.9**t),
+        (
+            schedules.LinearLR(0.1, start_factor=0.25, end_factor=1.0, total_iters=8),
+            lambda t: 0.1 * (0.25 + 0.75 * np.minimum(t, 8) / 8),
+        ),
+        (schedules.PolynomialLR(0.1, total_iters=20, power=2.0), lambda t: 0.1 * (1 - np.minimum(t, 20) / 20) ** 2),
+        (schedules.InverseSqrtLR(0.1), lambda t: 0.1 / np.sqrt(t + 1)),
+        (schedules.InverseSqrtLR(0.1, warmup_steps=4), lambda t: 0.1 * np.minimum((t + 1) / 4, np.sqrt(4 / (t + 1)))),
+        (schedules.InverseTimeLR(0.1, t0=5.0), lambda t: 0.1 * 5 / (5 + t)),
+    ],
+)
 def test_closed_forms(sched, formula):
     t = np.arange(60)
     np.testing.assert_allclose(sched(t), formula(t), rtol=1e-14)
@@ -104,10 +111,10 @@ def test_plateau_reduces_after_patience_and_respects_cooldown_and_min_lr():
     lrs = [plateau.step(x) for x in [5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]]
     # best=4 at step 2; the 3rd bad step (5) cuts; step 6 is the cooldown and does not count
     assert lrs == [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25]
-    assert plateau.step(np.float64(1.0)) == 0.25             # an improvement resets the count
+    assert plateau.step(np.float64(1.0)) == 0.25  # an improvement resets the count
     assert plateau.num_bad_epochs == 0
     more = [plateau.step(4.0) for _ in range(8)]
-    assert more[-1] == 0.2                                   # 0.25 * 0.5 is floored at min_lr
+    assert more[-1] == 0.2  # 0.25 * 0.5 is floored at min_lr
     state = plateau.state_dict()
     other = schedules.ReduceLROnPlateau(1.0)
     other.load_state_dict(state)
@@ -136,34 +143,39 @@ def test_set_lr_and_apply():
     assert schedules.ReduceLROnPlateau(0.7).apply(opt, 1.0) == 0.7 and opt.param_groups[0]["lr"] == 0.7
 
 
-@pytest.mark.parametrize("make,match", [
-    (lambda: schedules.CosineAnnealingLR(0.1, T_max=0), "T_max"),
-    (lambda: schedules.CosineAnnealingLR(0.1, T_max=-5), "T_max"),
-    (lambda: schedules.CosineAnnealingLR(-0.1, T_max=5), "base_lr"),
-    (lambda: schedules.CosineAnnealingLR(float("nan"), T_max=5), "base_lr"),
-    (lambda: schedules.StepLR(0.1, step_size=0), "step_size"),
-    (lambda: schedules.StepLR(0.1, step_size=3, gamma=0.0), "gamma"),
-    (lambda: schedules.ExponentialLR(0.1, gamma=-0.5), "gamma"),
-    (lambda: schedules.MultiStepLR(0.1, milestones=[5, 3]), "milestones"),
-    (lambda: schedules.MultiStepLR(0.1, milestones=[3, 3]), "milestones"),
-    (lambda: schedules.MultiStepLR(0.1, milestones=[0, 3]), "milestones"),
-    (lambda: schedules.LinearLR(0.1, start_factor=0.0), "start_factor"),
-    (lambda: schedules.LinearLR(0.1, end_factor=1.5), "end_factor"),
-    (lambda: schedules.PolynomialLR(0.1, total_iters=0), "total_iters"),
-    (lambda: schedules.CosineAnnealingWarmRestarts(0.1, T_0=0), "T_0"),
-    (lambda: schedules.CosineAnnealingWarmRestarts(0.1, T_0=5, T_mult=0), "T_mult"),
-    (lambda: schedules.CosineAnnealingWarmRestarts(0.1, T_0=5, T_mult=1.5), "T_mult"),
-    (lambda: schedules.ReduceLROnPlateau(0.1, factor=1.0), "factor"),
-    (lambda: schedules.ReduceLROnPlateau(0.1, factor=2.0), "factor"),
-    (lambda: schedules.ReduceLROnPlateau(0.1, mode="mean"), "mode"),
-    (lambda: schedules.ReduceLROnPlateau(0.1, patience=-1), "patience"),
-    (lambda: schedules.ReduceLROnPlateau(0.1, threshold_mode="pct"), "threshold_mode"),
-    (lambda: schedules.SequentialLR([schedules.StepLR(0.1, 2)], milestones=[3]), "milestones"),
-    (lambda: schedules.SequentialLR([schedules.StepLR(0.1, 2), schedules.ReduceLROnPlateau(0.1)], [3]),
-     "schedules"),
-    (lambda: schedules.InverseTimeLR(0.1, power=0.0), "power"),
-    (lambda: schedules.InverseSqrtLR(0.1, warmup_steps=0), "warmup_steps"),
-])
+@pytest.mark.parametrize(
+    "make,match",
+    [
+        (lambda: schedules.CosineAnnealingLR(0.1, T_max=0), "T_max"),
+        (lambda: schedules.CosineAnnealingLR(0.1, T_max=-5), "T_max"),
+        (lambda: schedules.CosineAnnealingLR(-0.1, T_max=5), "base_lr"),
+        (lambda: schedules.CosineAnnealingLR(float("nan"), T_max=5), "base_lr"),
+        (lambda: schedules.StepLR(0.1, step_size=0), "step_size"),
+        (lambda: schedules.StepLR(0.1, step_size=3, gamma=0.0), "gamma"),
+        (lambda: schedules.ExponentialLR(0.1, gamma=-0.5), "gamma"),
+        (lambda: schedules.MultiStepLR(0.1, milestones=[5, 3]), "milestones"),
+        (lambda: schedules.MultiStepLR(0.1, milestones=[3, 3]), "milestones"),
+        (lambda: schedules.MultiStepLR(0.1, milestones=[0, 3]), "milestones"),
+        (lambda: schedules.LinearLR(0.1, start_factor=0.0), "start_factor"),
+        (lambda: schedules.LinearLR(0.1, end_factor=1.5), "end_factor"),
+        (lambda: schedules.PolynomialLR(0.1, total_iters=0), "total_iters"),
+        (lambda: schedules.CosineAnnealingWarmRestarts(0.1, T_0=0), "T_0"),
+        (lambda: schedules.CosineAnnealingWarmRestarts(0.1, T_0=5, T_mult=0), "T_mult"),
+        (lambda: schedules.CosineAnnealingWarmRestarts(0.1, T_0=5, T_mult=1.5), "T_mult"),
+        (lambda: schedules.ReduceLROnPlateau(0.1, factor=1.0), "factor"),
+        (lambda: schedules.ReduceLROnPlateau(0.1, factor=2.0), "factor"),
+        (lambda: schedules.ReduceLROnPlateau(0.1, mode="mean"), "mode"),
+        (lambda: schedules.ReduceLROnPlateau(0.1, patience=-1), "patience"),
+        (lambda: schedules.ReduceLROnPlateau(0.1, threshold_mode="pct"), "threshold_mode"),
+        (lambda: schedules.SequentialLR([schedules.StepLR(0.1, 2)], milestones=[3]), "milestones"),
+        (
+            lambda: schedules.SequentialLR([schedules.StepLR(0.1, 2), schedules.ReduceLROnPlateau(0.1)], [3]),
+            "schedules",
+        ),
+        (lambda: schedules.InverseTimeLR(0.1, power=0.0), "power"),
+        (lambda: schedules.InverseSqrtLR(0.1, warmup_steps=0), "warmup_steps"),
+    ],
+)
 def test_bad_arguments_raise(make, match):
     with pytest.raises((ValueError, TypeError), match=match):
         make()

@@ -1,4 +1,5 @@
 """coursekit.schedules against torch.optim.lr_scheduler, step by step."""
+
 import warnings
 
 import numpy as np
@@ -61,36 +62,50 @@ def test_cosine_past_t_max_periodic_matches_torch_and_default_holds():
     np.testing.assert_allclose(periodic(np.arange(90)), torch_vals, rtol=1e-9, atol=1e-15)
     held = schedules.CosineAnnealingLR(BASE, T_max=20, eta_min=0.01)(np.arange(90))
     np.testing.assert_allclose(held[:21], torch_vals[:21], rtol=1e-10)
-    assert np.all(held[20:] == 0.01)                   # ours holds at eta_min ...
-    assert torch_vals[40] == pytest.approx(BASE)       # ... where torch climbs back to the base rate
+    assert np.all(held[20:] == 0.01)  # ours holds at eta_min ...
+    assert torch_vals[40] == pytest.approx(BASE)  # ... where torch climbs back to the base rate
 
 
-@pytest.mark.parametrize("pieces,milestones,steps", [
-    ([("LinearLR", dict(start_factor=0.1, total_iters=10)), ("CosineAnnealingLR", dict(T_max=40))], [10], 51),
-    ([("LinearLR", dict(start_factor=0.2, total_iters=5)), ("ExponentialLR", dict(gamma=0.9))], [5], 30),
-    ([("ConstantLR", dict(factor=0.5, total_iters=3)), ("StepLR", dict(step_size=4, gamma=0.5)),
-      ("CosineAnnealingLR", dict(T_max=10))], [3, 15], 26),
-])
+@pytest.mark.parametrize(
+    "pieces,milestones,steps",
+    [
+        ([("LinearLR", dict(start_factor=0.1, total_iters=10)), ("CosineAnnealingLR", dict(T_max=40))], [10], 51),
+        ([("LinearLR", dict(start_factor=0.2, total_iters=5)), ("ExponentialLR", dict(gamma=0.9))], [5], 30),
+        (
+            [
+                ("ConstantLR", dict(factor=0.5, total_iters=3)),
+                ("StepLR", dict(step_size=4, gamma=0.5)),
+                ("CosineAnnealingLR", dict(T_max=10)),
+            ],
+            [3, 15],
+            26,
+        ),
+    ],
+)
 def test_sequential_matches_torch(pieces, milestones, steps):
-    ours = schedules.SequentialLR([getattr(schedules, n)(BASE, **kw) for n, kw in pieces],
-                                  milestones=milestones)
-    theirs = torch_lrs(lambda opt: S.SequentialLR(
-        opt, [getattr(S, n)(opt, **kw) for n, kw in pieces], milestones=milestones), steps)
+    ours = schedules.SequentialLR([getattr(schedules, n)(BASE, **kw) for n, kw in pieces], milestones=milestones)
+    theirs = torch_lrs(
+        lambda opt: S.SequentialLR(opt, [getattr(S, n)(opt, **kw) for n, kw in pieces], milestones=milestones), steps
+    )
     np.testing.assert_allclose(ours(np.arange(steps)), theirs, rtol=1e-10, atol=1e-15)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(factor=0.5, patience=3),
-    dict(factor=0.1, patience=0, cooldown=2),
-    dict(mode="max", factor=0.5, patience=2, threshold=0.05, threshold_mode="abs"),
-    dict(factor=0.5, patience=1, min_lr=0.02),
-    dict(factor=0.9, patience=1, eps=0.05),
-    dict(factor=0.5, patience=2, threshold=0.1, threshold_mode="rel", mode="max"),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(factor=0.5, patience=3),
+        dict(factor=0.1, patience=0, cooldown=2),
+        dict(mode="max", factor=0.5, patience=2, threshold=0.05, threshold_mode="abs"),
+        dict(factor=0.5, patience=1, min_lr=0.02),
+        dict(factor=0.9, patience=1, eps=0.05),
+        dict(factor=0.5, patience=2, threshold=0.1, threshold_mode="rel", mode="max"),
+    ],
+)
 def test_plateau_matches_torch(kwargs):
     rng = np.random.default_rng(4)
-    metrics = np.r_[np.linspace(1.0, 0.5, 10), 0.5 + 0.02 * rng.standard_normal(40),
-                    [np.nan], np.linspace(0.5, 0.3, 10)]
+    metrics = np.r_[
+        np.linspace(1.0, 0.5, 10), 0.5 + 0.02 * rng.standard_normal(40), [np.nan], np.linspace(0.5, 0.3, 10)
+    ]
     ours = schedules.ReduceLROnPlateau(BASE, **kwargs)
     p = torch.zeros(1, requires_grad=True)
     opt = torch.optim.SGD([p], lr=BASE)

@@ -33,9 +33,7 @@ def _line(eta):
 
 @pytest.mark.parametrize("c1", [1e-4, 0.1, 0.4])
 def test_armijo_holds_exactly_up_to_its_closed_form_bound(c1):
-    bound = 2 * (
-        1 - c1
-    )  # (1 - eta)^2 / 2 <= 1/2 - c1 eta  iff  eta <= 2(1 - c1)
+    bound = 2 * (1 - c1)  # (1 - eta)^2 / 2 <= 1/2 - c1 eta  iff  eta <= 2(1 - c1)
     for eta in (0.5 * bound, 0.999 * bound, bound * (1 - 1e-12)):
         assert so.armijo(0.5, -1.0, _line(eta)[0], eta, c1)
     for eta in (1.001 * bound, 1.5 * bound):
@@ -55,9 +53,7 @@ def test_wolfe_curvature_has_its_closed_form_bounds(c2):
     ]:
         f, slope = _line(eta)
         assert so.wolfe(0.5, -1.0, f, slope, eta, c1, c2) == weak, eta
-        assert (
-            so.wolfe(0.5, -1.0, f, slope, eta, c1, c2, strong=True) == strong
-        )
+        assert so.wolfe(0.5, -1.0, f, slope, eta, c1, c2, strong=True) == strong
 
 
 def test_wolfe_rejects_bad_constants():
@@ -92,10 +88,7 @@ def test_backtracking_returns_the_first_halving_that_satisfies_armijo():
     trial = [0.5**k for k in range(evals)]
     assert eta == trial[-1]
     assert so.armijo(q.value(x), -g @ g, q.value(x - eta * g), eta)
-    assert all(
-        not so.armijo(q.value(x), -g @ g, q.value(x - t * g), t)
-        for t in trial[:-1]
-    )
+    assert all(not so.armijo(q.value(x), -g @ g, q.value(x - t * g), t) for t in trial[:-1])
     with pytest.raises(ValueError, match="descent"):
         so.backtracking(q.value, x, g, q.value(x), g @ g)
 
@@ -131,9 +124,7 @@ def test_damped_newton_converges_where_newton_diverges():
 
 
 def test_damped_newton_takes_full_steps_on_a_quadratic():
-    q = ls.Quadratic.with_condition_number(
-        1e6, dim=4, angle=0.3, center=[1, 2, 3, 4]
-    )
+    q = ls.Quadratic.with_condition_number(1e6, dim=4, angle=0.3, center=[1, 2, 3, 4])
     traj = so.damped_newton(q, np.zeros(4), 5, grad_tol=1e-6)
     assert traj.converged_at == 1 and traj.lrs[0] == 1.0
     np.testing.assert_allclose(traj.path[1], q.minimizer, rtol=1e-8)
@@ -200,9 +191,7 @@ def test_two_loop_with_memory_m_keeps_only_the_last_m_pairs():
     [
         (ls.Rosenbrock(), [-1.2, 1.0]),
         (
-            ls.Quadratic.with_condition_number(
-                1e3, dim=20, angle=0.3, center=np.linspace(-1, 1, 20)
-            ),
+            ls.Quadratic.with_condition_number(1e3, dim=20, angle=0.3, center=np.linspace(-1, 1, 20)),
             np.zeros(20),
         ),
     ],
@@ -226,9 +215,7 @@ def test_lbfgs_counts_like_scipy_lbfgsb(land, x0):
 
 
 def _skip_test_quadratic():
-    return ls.Quadratic.with_condition_number(
-        1e3, dim=20, angle=0.3, center=np.linspace(-1, 1, 20)
-    )
+    return ls.Quadratic.with_condition_number(1e3, dim=20, angle=0.3, center=np.linspace(-1, 1, 20))
 
 
 def test_lbfgs_does_not_stall_near_the_minimum():
@@ -283,20 +270,14 @@ def test_torch_lbfgs_absolute_skip_test_crawls_near_the_minimum():
 # ------------------------------------------------------------- landscapes
 def _fd_grad(f, x, h=1e-6):
     e = np.eye(len(x))
-    return np.array(
-        [(f(x + h * e[i]) - f(x - h * e[i])) / (2 * h) for i in range(len(x))]
-    )
+    return np.array([(f(x + h * e[i]) - f(x - h * e[i])) / (2 * h) for i in range(len(x))])
 
 
 def test_smooth_abs_derivatives():
     land = ls.SmoothAbs(3)
     x = np.array([0.3, -2.0, 5.0])
-    np.testing.assert_allclose(
-        land.grad(x), _fd_grad(land.value, x), rtol=1e-7
-    )
-    H = np.array(
-        [_fd_grad(lambda z, i=i: land.grad(z)[i], x) for i in range(3)]
-    )
+    np.testing.assert_allclose(land.grad(x), _fd_grad(land.value, x), rtol=1e-7)
+    H = np.array([_fd_grad(lambda z, i=i: land.grad(z)[i], x) for i in range(3)])
     np.testing.assert_allclose(land.hessian(x), H, rtol=1e-6, atol=1e-10)
     assert land.value(np.full(3, 1e-10)) == pytest.approx(1.5e-20, rel=1e-12)
 
@@ -312,13 +293,9 @@ def test_softmax_regression_value_and_gradient():
     logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     expected = -logp[np.arange(40), y].mean() + 0.05 * np.sum(W**2)
     assert land.value(theta) == pytest.approx(expected, rel=1e-12)
-    np.testing.assert_allclose(
-        land.grad(theta), _fd_grad(land.value, theta), rtol=1e-6, atol=1e-9
-    )
+    np.testing.assert_allclose(land.grad(theta), _fd_grad(land.value, theta), rtol=1e-6, atol=1e-9)
     stack = np.stack([theta, 2 * theta])
-    np.testing.assert_allclose(
-        land.value(stack), [land.value(theta), land.value(2 * theta)]
-    )
+    np.testing.assert_allclose(land.value(stack), [land.value(theta), land.value(2 * theta)])
     np.testing.assert_allclose(land.grad(stack)[1], land.grad(2 * theta))
     with pytest.raises(ValueError, match="y"):
         ls.SoftmaxRegression(X, y.astype(float))

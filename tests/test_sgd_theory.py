@@ -1,4 +1,5 @@
 """coursekit.sgd_theory against brute force, finite differences and closed forms."""
+
 import itertools
 
 import numpy as np
@@ -17,8 +18,7 @@ def problem():
 def test_gradients_match_finite_differences(problem):
     x = np.array([0.3, -1.2, 0.7])
     eps = 1e-6
-    fd = np.array([(problem.value(x + eps * e) - problem.value(x - eps * e)) / (2 * eps)
-                   for e in np.eye(3)])
+    fd = np.array([(problem.value(x + eps * e) - problem.value(x - eps * e)) / (2 * eps) for e in np.eye(3)])
     np.testing.assert_allclose(problem.grad(x), fd, rtol=1e-6, atol=1e-8)
     # each example's gradient too: f_i(x) = ½ (a_i·x − b_i)²
     for i in range(problem.n):
@@ -38,8 +38,7 @@ def test_gap_is_value_minus_minimum_and_minimizer_is_stationary(problem):
     np.testing.assert_allclose(problem.gap(xs), problem.value(xs) - problem.minimum, atol=1e-12)
     np.testing.assert_allclose(problem.grad(problem.minimizer), 0, atol=1e-12)
     x = np.array([0.1, 0.2, 0.3])
-    np.testing.assert_allclose(problem.expected_grad_sq(x),
-                               np.mean(np.sum(problem.example_grads(x) ** 2, axis=1)))
+    np.testing.assert_allclose(problem.expected_grad_sq(x), np.mean(np.sum(problem.example_grads(x) ** 2, axis=1)))
 
 
 def test_three_lines_and_region_of_confusion():
@@ -47,10 +46,10 @@ def test_three_lines_and_region_of_confusion():
     assert p.minimizer[0] == pytest.approx(1.0)
     lo, hi = p.confusion_region()
     assert (lo, hi) == pytest.approx((0.9, 1.1))
-    for w in np.linspace(lo + 1e-3, hi - 1e-3, 7):      # inside: the gradients disagree in sign
+    for w in np.linspace(lo + 1e-3, hi - 1e-3, 7):  # inside: the gradients disagree in sign
         g = p.example_grads(np.array([w]))[:, 0]
         assert g.min() < 0 < g.max()
-    for w in (lo - 0.5, lo - 1e-3, hi + 1e-3, hi + 2):   # outside: they all agree
+    for w in (lo - 0.5, lo - 1e-3, hi + 1e-3, hi + 2):  # outside: they all agree
         g = p.example_grads(np.array([w]))[:, 0]
         assert np.all(g > 0) or np.all(g < 0)
     with pytest.raises(ValueError, match="dim"):
@@ -61,10 +60,8 @@ def test_three_lines_and_region_of_confusion():
 def test_gradient_variance_equals_exhaustive_enumeration(B):
     G = np.random.default_rng(2).normal(size=(4, 2))
     mean = G.mean(axis=0)
-    with_repl = np.mean([np.sum((G[list(t)].mean(axis=0) - mean) ** 2)
-                         for t in itertools.product(range(4), repeat=B)])
-    without = np.mean([np.sum((G[list(c)].mean(axis=0) - mean) ** 2)
-                       for c in itertools.combinations(range(4), B)])
+    with_repl = np.mean([np.sum((G[list(t)].mean(axis=0) - mean) ** 2) for t in itertools.product(range(4), repeat=B)])
+    without = np.mean([np.sum((G[list(c)].mean(axis=0) - mean) ** 2) for c in itertools.combinations(range(4), B)])
     assert st.gradient_variance(G, B, replace=True) == pytest.approx(with_repl)
     assert st.gradient_variance(G, B, replace=False) == pytest.approx(without, abs=1e-14)
 
@@ -89,8 +86,7 @@ def test_sample_indices_without_replacement_are_distinct():
 
 def test_full_batch_sgd_is_gradient_descent(problem):
     rates = np.array([0.1, 0.05, 0.2, 0.1])
-    runs = st.sgd_runs(problem, np.zeros(3), rates, batch_size=problem.n, runs=3,
-                       replace=False, keep_paths=3)
+    runs = st.sgd_runs(problem, np.zeros(3), rates, batch_size=problem.n, runs=3, replace=False, keep_paths=3)
     x, xs, gaps = np.zeros(3), [np.zeros(3)], [problem.gap(np.zeros(3))]
     for a in rates:
         x = x - a * problem.grad(x)
@@ -136,8 +132,9 @@ def test_bound_constant_step_and_its_optimum():
     R, G, k = 2.0, 3.0, 99
     h = 0.01
     np.testing.assert_allclose(st.sgd_bound(np.full(k + 1, h), R, G)[-1], st.constant_step_bound(h, R, G, k))
-    res = optimize.minimize_scalar(lambda s: st.constant_step_bound(s, R, G, k), bounds=(1e-6, 10),
-                                   method="bounded", options={"xatol": 1e-12})
+    res = optimize.minimize_scalar(
+        lambda s: st.constant_step_bound(s, R, G, k), bounds=(1e-6, 10), method="bounded", options={"xatol": 1e-12}
+    )
     assert st.optimal_constant_step(R, G, k) == pytest.approx(res.x, rel=1e-5)
     assert st.optimal_constant_bound(R, G, k) == pytest.approx(res.fun, rel=1e-9)
     assert st.optimal_constant_bound(R, G, k) == pytest.approx(R * G / 10)
@@ -150,7 +147,7 @@ def test_bound_constant_step_and_its_optimum():
 def test_partial_sums_against_zeta_and_digamma():
     T = 1000
     t = np.arange(T)
-    harmonic = special.digamma(T + 1) + np.euler_gamma          # H_T = ψ(T+1) + γ
+    harmonic = special.digamma(T + 1) + np.euler_gamma  # H_T = ψ(T+1) + γ
     for p in (0.5, 0.75, 1.0):
         s1, s2 = st.partial_sums((t + 1.0) ** -p)
         # Σ_{n=1}^T n^{-s} = ζ(s) − ζ(s, T+1) (Hurwitz zeta, s > 1)
@@ -162,8 +159,10 @@ def test_partial_sums_against_zeta_and_digamma():
         st.partial_sums([0.1, 0.0])
 
 
-@pytest.mark.parametrize("p,expected", [(0.0, (True, False)), (0.5, (True, False)),
-                                        (0.75, (True, True)), (1.0, (True, True)), (1.5, (False, True))])
+@pytest.mark.parametrize(
+    "p,expected",
+    [(0.0, (True, False)), (0.5, (True, False)), (0.75, (True, True)), (1.0, (True, True)), (1.5, (False, True))],
+)
 def test_robbins_monro_power(p, expected):
     assert st.robbins_monro_power(p) == expected
     assert st.satisfies_robbins_monro(p) == all(expected)

@@ -1,4 +1,5 @@
 """coursekit.train.fit: what it computes, records and refuses."""
+
 import numpy as np
 import pytest
 
@@ -14,10 +15,9 @@ def toy(n=60, seed=0):
 def test_full_batch_fit_equals_manual_gradient_descent():
     X, y = toy()
     a, b = nn.MLP([2, 8, 3], activation="tanh", rng=0), nn.MLP([2, 8, 3], activation="tanh", rng=0)
-    hist = train.fit(a, nn.cross_entropy, optim.SGD(a.parameters(), lr=0.3), X, y,
-                     epochs=4, batch_size=len(X), rng=0)
+    hist = train.fit(a, nn.cross_entropy, optim.SGD(a.parameters(), lr=0.3), X, y, epochs=4, batch_size=len(X), rng=0)
     losses = []
-    for _ in range(4):                       # plain GD; the permutation does not matter for a full batch
+    for _ in range(4):  # plain GD; the permutation does not matter for a full batch
         b.zero_grad()
         loss = nn.cross_entropy(b(X), y)
         losses.append(loss.item())
@@ -34,28 +34,37 @@ def test_full_batch_fit_equals_manual_gradient_descent():
 def test_minibatch_fit_follows_the_minibatch_iterator():
     X, y = toy()
     a, b = nn.MLP([2, 5, 3], rng=1), nn.MLP([2, 5, 3], rng=1)
-    hist = train.fit(a, nn.cross_entropy, optim.SGD(a.parameters(), lr=0.1), X, y,
-                     epochs=2, batch_size=16, rng=3)
+    hist = train.fit(a, nn.cross_entropy, optim.SGD(a.parameters(), lr=0.1), X, y, epochs=2, batch_size=16, rng=3)
     rng, losses, sizes = np.random.default_rng(3), [], []
     opt = optim.SGD(b.parameters(), lr=0.1)
     for _ in range(2):
         for xb, yb in data.minibatches(X, y, 16, rng=rng):
             opt.zero_grad()
             loss = nn.cross_entropy(b(xb), yb)
-            losses.append(loss.item()); sizes.append(len(xb))
+            losses.append(loss.item())
+            sizes.append(len(xb))
             loss.backward()
             opt.step()
     np.testing.assert_allclose(hist.batch_loss, losses, rtol=1e-12)
     assert hist.steps == 8
-    first = np.average(losses[:4], weights=sizes[:4])       # weighted by batch size
+    first = np.average(losses[:4], weights=sizes[:4])  # weighted by batch size
     assert hist.train_loss[0] == pytest.approx(first, rel=1e-12)
 
 
 def test_history_with_validation_and_accuracy():
     d = data.digits(seed=0)
     model = nn.MLP([64, 32, 10], rng=0)
-    hist = train.fit(model, nn.cross_entropy, optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
-                     d.X_train, d.y_train, epochs=5, batch_size=32, val=(d.X_val, d.y_val), rng=0)
+    hist = train.fit(
+        model,
+        nn.cross_entropy,
+        optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
+        d.X_train,
+        d.y_train,
+        epochs=5,
+        batch_size=32,
+        val=(d.X_val, d.y_val),
+        rng=0,
+    )
     for key in ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch"):
         assert len(hist[key]) == 5
     assert not hist.diverged and hist.reason == "ran all epochs"
@@ -71,11 +80,21 @@ def test_validation_runs_in_eval_mode_and_training_in_train_mode():
     modes = []
     orig = model.forward
     model.forward = lambda x: (modes.append(model.layers[2].training), orig(x))[1]
-    hist = train.fit(model, nn.cross_entropy, optim.SGD(model.parameters(), lr=0.05), X, y,
-                     epochs=2, batch_size=40, val_fraction=0.25, rng=0, eval_train=True)
+    hist = train.fit(
+        model,
+        nn.cross_entropy,
+        optim.SGD(model.parameters(), lr=0.05),
+        X,
+        y,
+        epochs=2,
+        batch_size=40,
+        val_fraction=0.25,
+        rng=0,
+        eval_train=True,
+    )
     # per epoch: 2 training batches (train mode), then train and val evaluation (eval mode)
     assert modes == [True, True, False, False] * 2
-    assert model.training                       # left in training mode
+    assert model.training  # left in training mode
     assert len(hist.val_loss) == 2 and hist.val_loss[0] is not None
 
 
@@ -83,10 +102,18 @@ def test_val_fraction_holds_out_examples():
     X, y = toy(100)
     model = nn.MLP([2, 4, 3], rng=0)
     seen = []
-    hist = train.fit(model, lambda out, yb: (seen.append(len(yb)), nn.cross_entropy(out, yb))[1],
-                     optim.SGD(model.parameters(), lr=0.1), X, y, epochs=1, batch_size=1000,
-                     val_fraction=0.2, rng=0)
-    assert seen == [80, 20]                     # one training batch, then validation
+    train.fit(
+        model,
+        lambda out, yb: (seen.append(len(yb)), nn.cross_entropy(out, yb))[1],
+        optim.SGD(model.parameters(), lr=0.1),
+        X,
+        y,
+        epochs=1,
+        batch_size=1000,
+        val_fraction=0.2,
+        rng=0,
+    )
+    assert seen == [80, 20]  # one training batch, then validation
 
 
 def test_schedule_sets_the_rate_per_epoch_or_step():
@@ -96,13 +123,32 @@ def test_schedule_sets_the_rate_per_epoch_or_step():
     sched = schedules.StepLR(0.2, step_size=2, gamma=0.5)
     hist = train.fit(model, nn.cross_entropy, opt, X, y, epochs=5, batch_size=20, schedule=sched, rng=0)
     assert hist.lr == pytest.approx([0.2, 0.2, 0.1, 0.1, 0.05])
-    hist = train.fit(model, nn.cross_entropy, opt, X, y, epochs=2, batch_size=20, rng=0,
-                     schedule=lambda t: 0.01 * (t + 1), schedule_unit="step")
-    assert hist.lr == pytest.approx([0.01, 0.04])          # 3 steps per epoch: t = 0 and 3
+    hist = train.fit(
+        model,
+        nn.cross_entropy,
+        opt,
+        X,
+        y,
+        epochs=2,
+        batch_size=20,
+        rng=0,
+        schedule=lambda t: 0.01 * (t + 1),
+        schedule_unit="step",
+    )
+    assert hist.lr == pytest.approx([0.01, 0.04])  # 3 steps per epoch: t = 0 and 3
     assert opt.param_groups[0]["lr"] == pytest.approx(0.06)
     plateau = schedules.ReduceLROnPlateau(0.1, factor=0.5, patience=0)
-    hist = train.fit(model, nn.cross_entropy, optim.SGD(model.parameters(), lr=1.0), X, y,
-                     epochs=6, batch_size=60, schedule=plateau, rng=0)
+    hist = train.fit(
+        model,
+        nn.cross_entropy,
+        optim.SGD(model.parameters(), lr=1.0),
+        X,
+        y,
+        epochs=6,
+        batch_size=60,
+        schedule=plateau,
+        rng=0,
+    )
     assert hist.lr[0] == 0.1 and all(b <= a for a, b in zip(hist.lr, hist.lr[1:]))
 
 
@@ -111,14 +157,13 @@ def test_divergence_is_recorded_and_stops():
     X = X * 100
     model = nn.Linear(10, 1, rng=0)
     start = [p.data.copy() for p in model.parameters()]
-    hist = train.fit(model, nn.mse_loss, optim.SGD(model.parameters(), lr=1.0), X, y,
-                     epochs=50, batch_size=10, rng=0)
+    hist = train.fit(model, nn.mse_loss, optim.SGD(model.parameters(), lr=1.0), X, y, epochs=50, batch_size=10, rng=0)
     assert hist.diverged and hist.diverged_at is not None
     k = hist.diverged_at
     assert hist.steps == k - 1 and len(hist.batch_loss) == k - 1
     assert np.all(np.isfinite(hist.batch_loss))
     assert hist.reason.startswith(f"diverged at step {k} (epoch ")
-    assert len(hist.train_loss) == (k - 1) // 5              # completed epochs only
+    assert len(hist.train_loss) == (k - 1) // 5  # completed epochs only
     assert all(np.all(np.isfinite(p.data)) for p in model.parameters())
     assert any(not np.array_equal(p.data, s) for p, s in zip(model.parameters(), start))
 
@@ -127,8 +172,17 @@ def test_divergence_can_raise():
     X, y = data.weight_decay_regression(n_train=50, d=10, seed=0)[:2]
     model = nn.Linear(10, 1, rng=0)
     with pytest.raises(train.DivergenceError, match=r"diverged at step \d+ \(epoch \d+\)") as info:
-        train.fit(model, nn.mse_loss, optim.SGD(model.parameters(), lr=1.0), X * 100, y,
-                  epochs=50, batch_size=10, rng=0, on_divergence="raise")
+        train.fit(
+            model,
+            nn.mse_loss,
+            optim.SGD(model.parameters(), lr=1.0),
+            X * 100,
+            y,
+            epochs=50,
+            batch_size=10,
+            rng=0,
+            on_divergence="raise",
+        )
     assert info.value.history.diverged_at == info.value.step
 
 
@@ -137,10 +191,12 @@ def test_non_finite_gradient_counts_as_divergence():
     X, y = toy(30)
     model = nn.MLP([2, 3, 3], rng=0)
 
-    def loss_with_bad_grad(out, yb):            # finite value, infinite gradient
+    def loss_with_bad_grad(out, yb):  # finite value, infinite gradient
         return nn.cross_entropy(out, yb) + _inf_grad(out)
-    hist = train.fit(model, loss_with_bad_grad, optim.SGD(model.parameters(), lr=0.1), X, y,
-                     epochs=1, batch_size=10, rng=0)
+
+    hist = train.fit(
+        model, loss_with_bad_grad, optim.SGD(model.parameters(), lr=0.1), X, y, epochs=1, batch_size=10, rng=0
+    )
     assert hist.diverged_at == 1 and hist.steps == 0
     assert all(np.all(np.isfinite(p.data)) for p in model.parameters())
 
@@ -163,17 +219,34 @@ def test_callback_can_stop_early():
     X, y = toy(30)
     model = nn.MLP([2, 3, 3], rng=0)
     calls = []
-    hist = train.fit(model, nn.cross_entropy, optim.SGD(model.parameters(), lr=0.1), X, y,
-                     epochs=10, batch_size=10, rng=0,
-                     callback=lambda e, m, h: calls.append(e) or e == 3)
+    hist = train.fit(
+        model,
+        nn.cross_entropy,
+        optim.SGD(model.parameters(), lr=0.1),
+        X,
+        y,
+        epochs=10,
+        batch_size=10,
+        rng=0,
+        callback=lambda e, m, h: calls.append(e) or e == 3,
+    )
     assert calls == [1, 2, 3] and len(hist.train_loss) == 3 and "callback" in hist.reason
 
 
 def test_regression_targets_have_no_accuracy():
     Xtr, ytr, Xte, yte = data.weight_decay_regression(seed=0)
     model = nn.Linear(200, 1, rng=0)
-    hist = train.fit(model, nn.mse_loss, optim.SGD(model.parameters(), lr=0.003), Xtr, ytr,
-                     epochs=3, batch_size=5, val=(Xte, yte), rng=0)
+    hist = train.fit(
+        model,
+        nn.mse_loss,
+        optim.SGD(model.parameters(), lr=0.003),
+        Xtr,
+        ytr,
+        epochs=3,
+        batch_size=5,
+        val=(Xte, yte),
+        rng=0,
+    )
     assert hist.train_acc == [None] * 3 and hist.val_acc == [None] * 3
     assert all(np.isfinite(hist.val_loss))
 
@@ -182,8 +255,9 @@ def test_bad_arguments():
     X, y = toy(30)
     model = nn.MLP([2, 3, 3], rng=0)
     opt = optim.SGD(model.parameters(), lr=0.1)
-    fit = lambda **kw: train.fit(**{**dict(model=model, loss_fn=nn.cross_entropy, optimizer=opt,
-                                           X=X, y=y, epochs=1, batch_size=10, rng=0), **kw})
+    fit = lambda **kw: train.fit(
+        **{**dict(model=model, loss_fn=nn.cross_entropy, optimizer=opt, X=X, y=y, epochs=1, batch_size=10, rng=0), **kw}
+    )
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         fit(batch_size=0)
     with pytest.raises(ValueError, match="epochs must be a positive integer, got 0"):

@@ -1,4 +1,5 @@
 """The Adam explorer: every corner and the middle of its sliders, checked against coursekit.moments."""
+
 import itertools
 
 import matplotlib
@@ -32,8 +33,9 @@ def test_update_matches_moments_over_the_slider_ranges(explorer):
         g = out["g"]
         assert g.shape == (steps,)
         np.testing.assert_allclose(out["corrected"], moments.adam_step(g, (beta1, beta2)))
-        np.testing.assert_allclose(out["uncorrected"],
-                                   moments.adam_step(g, (beta1, beta2), correct_m=False, correct_v=False))
+        np.testing.assert_allclose(
+            out["uncorrected"], moments.adam_step(g, (beta1, beta2), correct_m=False, correct_v=False)
+        )
         # what is drawn is what was computed
         line_c, line_u, line_ref = ax_u.get_lines()
         np.testing.assert_array_equal(line_c.get_xdata(), np.arange(1, steps + 1))
@@ -48,7 +50,7 @@ def test_update_matches_moments_over_the_slider_ranges(explorer):
 def test_noise_free_stream_steps_exactly_one(explorer):
     out = explorer.update(beta1=0.9, beta2=0.999, noise=0.0, steps=100)
     np.testing.assert_allclose(out["corrected"], 1.0, rtol=1e-7)
-    assert out["uncorrected"][0] > 3.0           # the uncorrected first step is too large
+    assert out["uncorrected"][0] > 3.0  # the uncorrected first step is too large
 
 
 def test_the_noise_draw_is_fixed_and_scaled(explorer):

@@ -16,9 +16,7 @@ DEPTHS, SCALES = (2, 3, 5), (0.5, 1.0, 4.0)
 @pytest.fixture(scope="module")
 def explorer():
     X, y = data.two_moons(32, noise=0.1, seed=0)
-    return widgets.backprop_explorer(
-        X, y, width=8, depths=DEPTHS, scales=SCALES, lr=0.5, steps=20
-    ), (X, y)
+    return widgets.backprop_explorer(X, y, width=8, depths=DEPTHS, scales=SCALES, lr=0.5, steps=20), (X, y)
 
 
 def test_update_over_the_controls(explorer):
@@ -29,18 +27,14 @@ def test_update_over_the_controls(explorer):
             for scale in SCALES:
                 out = e.update(depth=depth, activation=act, scale=scale)
                 sizes = [2] + [8] * (depth - 1) + [1]
-                ref = manual_backprop.train_mlp(
-                    sizes, X, y, act, scale, lr=0.5, steps=20, seed=0
-                )
+                ref = manual_backprop.train_mlp(sizes, X, y, act, scale, lr=0.5, steps=20, seed=0)
                 np.testing.assert_allclose(out["norms"], ref.norms)
                 np.testing.assert_allclose(out["loss"], ref.loss)
                 assert out["diverged"] == ref.diverged
                 assert len(out["norms"]) == depth
                 line = ax_norm.get_lines()[0]
                 np.testing.assert_allclose(line.get_ydata(), out["norms"])
-                np.testing.assert_allclose(
-                    ax_loss.get_lines()[0].get_ydata(), out["loss"]
-                )
+                np.testing.assert_allclose(ax_loss.get_lines()[0].get_ydata(), out["loss"])
                 if not out["diverged"]:
                     assert len(out["loss"]) == 21
                     assert np.all(np.isfinite(out["loss"]))
@@ -48,19 +42,14 @@ def test_update_over_the_controls(explorer):
 
 def test_sigmoid_gradients_vanish_with_depth(explorer):
     e, _ = explorer
-    ratios = [
-        e.update(depth=d, activation="sigmoid", scale=1.0)["norms"]
-        for d in DEPTHS
-    ]
+    ratios = [e.update(depth=d, activation="sigmoid", scale=1.0)["norms"] for d in DEPTHS]
     ratios = [n[0] / n[-1] for n in ratios]
     assert ratios[0] > ratios[1] > ratios[2]
 
 
 def test_divergence_is_reported():
     X, y = data.two_moons(32, noise=0.1, seed=0)
-    e = widgets.backprop_explorer(
-        X, y, width=8, depths=(6,), scales=(8.0,), lr=5.0, steps=20
-    )
+    e = widgets.backprop_explorer(X, y, width=8, depths=(6,), scales=(8.0,), lr=5.0, steps=20)
     out = e.update(depth=6, activation="relu", scale=8.0)
     assert out["diverged"]
     assert "diverged" in e.fig.axes[1].get_title()

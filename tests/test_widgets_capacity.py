@@ -17,9 +17,7 @@ def setup():
     pool = data.curve_fitting(80, seed=0)
     val = data.curve_fitting(50, seed=1)
     test = data.curve_fitting(60, seed=2)
-    explorer = widgets.capacity_explorer(
-        *pool, val, test, max_degree=9, sizes=(20, 40, 80), noise=0.3
-    )
+    explorer = widgets.capacity_explorer(*pool, val, test, max_degree=9, sizes=(20, 40, 80), noise=0.3)
     return pool, val, test, explorer
 
 
@@ -35,24 +33,16 @@ def test_update_over_the_control_ranges(setup):
                 grid = np.linspace(-1, 1, 300)
                 fit = cap.predict(cap.legendre_features(grid, degree), w, b)
                 np.testing.assert_allclose(out["fit"], fit, atol=1e-10)
-                val = cap.mse(
-                    cap.predict(cap.legendre_features(xv, degree), w, b), yv
-                )
+                val = cap.mse(cap.predict(cap.legendre_features(xv, degree), w, b), yv)
                 assert out["errors"]["validation"] == pytest.approx(val)
-                test = cap.mse(
-                    cap.predict(cap.legendre_features(xt, degree), w, b), yt
-                )
+                test = cap.mse(cap.predict(cap.legendre_features(xt, degree), w, b), yt)
                 assert out["errors"]["test"] == pytest.approx(test)
                 ax_fit, ax_err = explorer.fig.axes
                 _, fit_line, points = ax_fit.get_lines()
-                np.testing.assert_allclose(
-                    fit_line.get_ydata(), fit, atol=1e-10
-                )
+                np.testing.assert_allclose(fit_line.get_ydata(), fit, atol=1e-10)
                 assert len(points.get_xdata()) == n
                 train_line, val_line, test_line = ax_err.get_lines()[:3]
-                np.testing.assert_allclose(
-                    train_line.get_ydata(), out["sweep"].train
-                )
+                np.testing.assert_allclose(train_line.get_ydata(), out["sweep"].train)
                 assert val_line.get_ydata()[degree] == pytest.approx(val)
                 assert test_line.get_ydata()[degree] == pytest.approx(test)
                 assert list(ax_err.get_lines()[-1].get_xdata()) == [

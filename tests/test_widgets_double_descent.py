@@ -1,4 +1,5 @@
 """The double-descent explorer draws exactly what random_features computes, over its controls."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,8 +16,7 @@ def setup():
     task = data.teacher_regression(n_train=40, n_test=80, d=4, seed=0)
     feats = rf.RandomReLUFeatures(4, 200, seed=1)
     sweep = rf.WidthSweep(feats, task.X_train, task.X_test, [5, 10, 20, 30, 40, 60, 100, 200])
-    return task, sweep, widgets.double_descent_explorer(sweep, task.f_train, task.f_test,
-                                                        sample_sizes=(20, 30, 40))
+    return task, sweep, widgets.double_descent_explorer(sweep, task.f_train, task.f_test, sample_sizes=(20, 30, 40))
 
 
 def test_update_over_the_control_ranges(setup):
@@ -33,7 +33,7 @@ def test_update_over_the_control_ranges(setup):
                 np.testing.assert_allclose(train_line.get_ydata(), np.maximum(expected.train, 1e-6))
                 assert list(threshold.get_xdata()) == [n, n]
                 if ridge == 0 and noise > 0:
-                    assert errs.peak_width == n        # the min-norm peak sits at p = n
+                    assert errs.peak_width == n  # the min-norm peak sits at p = n
 
 
 def test_ridges_start_at_min_norm():

@@ -1,5 +1,6 @@
 """The dropout explorer over its whole grid: lines equal the histories, the Monte-Carlo
 panel equals nn.Dropout's masks averaged by coursekit.moments."""
+
 import matplotlib
 
 matplotlib.use("Agg")

@@ -1,4 +1,5 @@
 """The maximum-likelihood explorer: every slider setting draws what coursekit computes."""
+
 import itertools
 
 import matplotlib
@@ -30,10 +31,9 @@ def test_gaussian_over_the_slider_ranges(explorer):
         out = explorer.update(model="Gaussian", mu=mu, sigma=sigma)
         assert out["nll"] == pytest.approx(float(likelihood.gaussian_nll(X, mu, sigma)))
         assert out["mle"] == pytest.approx(likelihood.gaussian_mle(X))
-        assert out["nll"] >= out["nll_mle"]                     # the MLE is the minimum
+        assert out["nll"] >= out["nll_mle"]  # the MLE is the minimum
         line = ax_data.get_lines()[0]
-        np.testing.assert_allclose(line.get_ydata(),
-                                   likelihood.gaussian_density(line.get_xdata(), mu, sigma))
+        np.testing.assert_allclose(line.get_ydata(), likelihood.gaussian_density(line.get_xdata(), mu, sigma))
         point = [l for l in ax_nll.get_lines() if l.get_label() == "your guess"][0]
         assert list(point.get_xdata()) == [mu] and list(point.get_ydata()) == [sigma]
 

@@ -22,9 +22,7 @@ def _corners(explorer):
     kappas = c["kappa"].options
     lrs = (c["lr"].min, 1.0, 2.0, c["lr"].max)
     mus = (c["momentum"].min, 0.5, 0.9, c["momentum"].max)
-    return itertools.product(
-        (kappas[0], kappas[len(kappas) // 2], kappas[-1]), lrs, mus
-    )
+    return itertools.product((kappas[0], kappas[len(kappas) // 2], kappas[-1]), lrs, mus)
 
 
 def test_update_over_the_slider_ranges(explorer):
@@ -33,13 +31,9 @@ def test_update_over_the_slider_ranges(explorer):
         out = explorer.update(kappa=kappa, lr=lr, momentum=mu)
         assert np.allclose(out["lam"], [1 / kappa, 1.0])
         for m, run in out["runs"].items():
-            rho = momentum.worst_rate(
-                out["lam"], lr, 0.0 if m == "gd" else mu, m
-            )
+            rho = momentum.worst_rate(out["lam"], lr, 0.0 if m == "gd" else mu, m)
             assert np.isclose(out["theory"][m], rho)
-            assert np.all(
-                np.isfinite(run.errors)
-            )  # a diverged run is cut, never NaN
+            assert np.all(np.isfinite(run.errors))  # a diverged run is cut, never NaN
             if run.diverged:
                 assert out["measured"][m] is None and rho > 1
             else:
@@ -47,9 +41,7 @@ def test_update_over_the_slider_ranges(explorer):
         # what is drawn is what was computed
         solid = ax_err.get_lines()[0::2]
         for line, run in zip(solid, out["runs"].values()):
-            np.testing.assert_allclose(
-                line.get_ydata(), np.maximum(run.norms, 1e-300)
-            )
+            np.testing.assert_allclose(line.get_ydata(), np.maximum(run.norms, 1e-300))
 
 
 def test_measured_rates_match_theory_where_stable(explorer):
@@ -69,12 +61,8 @@ def test_paths_are_coursekit_sgd(explorer):
     c, s = np.cos(np.pi / 6), np.sin(np.pi / 6)
     Q = np.array([[c, -s], [s, c]])
     land = landscapes.Quadratic(Q @ np.diag([1 / 30, 1.0]) @ Q.T)
-    traj = landscapes.run(
-        optim.SGD, land, [1.5, 1.0], 200, lr=1.2, momentum=0.7
-    )
-    np.testing.assert_allclose(
-        out["runs"]["heavy_ball"].errors @ Q.T, traj.path, atol=1e-12
-    )
+    traj = landscapes.run(optim.SGD, land, [1.5, 1.0], 200, lr=1.2, momentum=0.7)
+    np.testing.assert_allclose(out["runs"]["heavy_ball"].errors @ Q.T, traj.path, atol=1e-12)
 
 
 def test_bad_steps():

@@ -38,12 +38,8 @@ def test_update_over_the_control_ranges(setup):
                     c["end_factor"].options[0],
                     c["end_factor"].options[-1],
                 ):
-                    out = explorer.update(
-                        family=family, lr=lr, warmup=warmup, end_factor=r
-                    )
-                    rates = schedules.by_name(
-                        family, lr, 80, warmup=warmup, end_factor=r
-                    )(np.arange(80))
+                    out = explorer.update(family=family, lr=lr, warmup=warmup, end_factor=r)
+                    rates = schedules.by_name(family, lr, 80, warmup=warmup, end_factor=r)(np.arange(80))
                     np.testing.assert_allclose(out["rates"], rates)
                     paths = sgd_theory.sgd_runs(
                         train,
@@ -66,12 +62,8 @@ def test_update_over_the_control_ranges(setup):
                     )
                     assert out["diverged_at"] is None
                     ax_lr, ax_loss = explorer.fig.axes
-                    np.testing.assert_allclose(
-                        ax_lr.get_lines()[0].get_ydata(), rates
-                    )
-                    np.testing.assert_allclose(
-                        ax_loss.get_lines()[0].get_ydata(), out["train_loss"]
-                    )
+                    np.testing.assert_allclose(ax_lr.get_lines()[0].get_ydata(), rates)
+                    np.testing.assert_allclose(ax_loss.get_lines()[0].get_ydata(), out["train_loss"])
                     assert "final training loss" in ax_loss.get_title()
 
 

@@ -1,4 +1,5 @@
 """The SGD-convergence explorer: every corner of its controls draws what sgd_theory computes."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -19,8 +20,7 @@ def test_schedules_are_the_coursekit_schedules():
     t = np.arange(100)
     np.testing.assert_allclose(widgets.sgd_schedule("constant", 0.1)(t), 0.1)
     np.testing.assert_allclose(widgets.sgd_schedule("1/√t", 0.1)(t), 0.1 / np.sqrt(1 + t / widgets.SGD_T0))
-    np.testing.assert_allclose(widgets.sgd_schedule("1/t", 0.1)(t),
-                               schedules.InverseTimeLR(0.1, t0=widgets.SGD_T0)(t))
+    np.testing.assert_allclose(widgets.sgd_schedule("1/t", 0.1)(t), schedules.InverseTimeLR(0.1, t0=widgets.SGD_T0)(t))
     with pytest.raises(ValueError, match="name"):
         widgets.sgd_schedule("cosine", 0.1)
 
@@ -36,8 +36,9 @@ def test_update_over_the_control_ranges(setup):
             for B in (sizes[0], sizes[len(sizes) // 2], sizes[-1]):
                 result = explorer.update(lr=lr, schedule=schedule, batch_size=B)
                 rates = widgets.sgd_schedule(schedule, lr)(np.arange(60))
-                expected = sgd_theory.sgd_runs(problem, (2.0, -1.0), rates, batch_size=B, runs=20,
-                                               replace=False, seed=0, keep_paths=3)
+                expected = sgd_theory.sgd_runs(
+                    problem, (2.0, -1.0), rates, batch_size=B, runs=20, replace=False, seed=0, keep_paths=3
+                )
                 np.testing.assert_allclose(result.gap, expected.gap)
                 ax_path, ax_gap = explorer.fig.axes
                 path_lines = ax_path.get_lines()[-3:]

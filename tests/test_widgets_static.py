@@ -25,12 +25,8 @@ def toy(static=None, calls=None):
     ax.set_ylim(-1, 3)
     title = ax.set_title("")
     controls = {
-        "a": W.FloatSlider(
-            value=0.5, min=0.0, max=1.0, step=0.1, description="slope a"
-        ),
-        "b": W.Dropdown(
-            options=["flat", "up"], value="flat", description="shift"
-        ),
+        "a": W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.1, description="slope a"),
+        "b": W.Dropdown(options=["flat", "up"], value="flat", description="shift"),
         "c": W.IntSlider(value=3, min=0, max=100, description="c"),
     }
 
@@ -58,18 +54,14 @@ def test_control_values_cover_each_kind_of_widget():
         [0, 0.25, 0.5, 0.75, 1],
     )
     assert np.allclose(
-        widgets.control_values(
-            W.FloatLogSlider(base=10, min=-2, max=0, step=1)
-        ),
+        widgets.control_values(W.FloatLogSlider(base=10, min=-2, max=0, step=1)),
         [0.01, 0.1, 1.0],
     )
     assert widgets.control_values(W.SelectionSlider(options=[0.9, 0.99])) == [
         0.9,
         0.99,
     ]
-    assert widgets.control_values(
-        W.Dropdown(options=[("one", 1), ("two", 2)])
-    ) == [1, 2]
+    assert widgets.control_values(W.Dropdown(options=[("one", 1), ("two", 2)])) == [1, 2]
     assert widgets.control_values(W.Checkbox()) == [False, True]
     assert widgets.control_values(W.Text()) == []
 
@@ -77,12 +69,7 @@ def test_control_values_cover_each_kind_of_widget():
 def test_subsample_keeps_the_ends_and_the_current_value():
     values = list(range(100))
     picked = widgets.subsample(values, 7, keep=42)
-    assert (
-        len(picked) == 7
-        and picked[0] == 0
-        and picked[-1] == 99
-        and 42 in picked
-    )
+    assert len(picked) == 7 and picked[0] == 0 and picked[-1] == 99 and 42 in picked
     assert picked == sorted(picked)
     assert widgets.subsample([1, 2, 3], 10, keep=2) == [1, 2, 3]
     with pytest.raises(ValueError, match="count"):
@@ -100,9 +87,7 @@ def test_default_grid_is_the_first_slider_and_a_small_second_control():
 
 def test_static_override_and_errors():
     assert list(toy(static="c").static_grid()) == ["c"]
-    assert (
-        len(toy(static="c").static_grid()["c"]) == widgets.Explorer.MAX_VALUES
-    )
+    assert len(toy(static="c").static_grid()["c"]) == widgets.Explorer.MAX_VALUES
     assert toy(static={"a": [0.0, 1.0]}).static_grid() == {"a": [0.0, 1.0]}
     with pytest.raises(ValueError, match="finite"):
         toy(static=["zzz"]).static_grid()
@@ -128,25 +113,13 @@ def test_static_html_is_self_contained_with_a_labelled_slider_per_control():
     ex = toy()
     html = ex.static_html(grid={"a": [0.0, 0.5, 1.0], "b": ["flat", "up"]})
     assert html.count('<input type="range"') == 2
-    assert (
-        'aria-valuetext="0.50"' in html
-        and "slope a" in html
-        and "shift" in html
-    )
+    assert 'aria-valuetext="0.50"' in html and "slope a" in html and "shift" in html
     assert re.search(r"fixed: c = 3", html)
     assert "http" not in html  # no CDN, no remote image
     data = json.loads(
-        re.search(
-            r'type="application/json"[^>]*>(.*?)</script>', html, re.DOTALL
-        )
-        .group(1)
-        .replace("<\\/", "</")
+        re.search(r'type="application/json"[^>]*>(.*?)</script>', html, re.DOTALL).group(1).replace("<\\/", "</")
     )
-    assert (
-        data["sizes"] == [3, 2]
-        and len(data["index"]) == 6
-        and len(data["frames"]) == 6
-    )
+    assert data["sizes"] == [3, 2] and len(data["index"]) == 6 and len(data["frames"]) == 6
     png = base64.b64decode(data["frames"][0].split(",", 1)[1])
     assert png.startswith(b"\x89PNG")
     # identical frames are stored once: c changes nothing but the title here
@@ -182,9 +155,7 @@ def test_env_switch_picks_the_face(monkeypatch):
     with mock.patch.object(widgets, "display") as shown:
         ex._ipython_display_()
     (bundle,), kwargs = shown.call_args
-    assert (
-        kwargs == {"raw": True} and "coursekit-explorer" in bundle["text/html"]
-    )
+    assert kwargs == {"raw": True} and "coursekit-explorer" in bundle["text/html"]
     assert "0x" not in bundle["text/plain"]  # no stray repr
     monkeypatch.setenv(widgets.STATIC_ENV, "0")
     assert not widgets.static_mode()
@@ -195,6 +166,4 @@ def test_a_live_move_ships_a_new_png():
     assert ex.ui is not None
     first = bytes(ex.output.value)
     ex.controls["a"].value = 1.0
-    assert bytes(ex.output.value) != first and bytes(
-        ex.output.value
-    ).startswith(b"\x89PNG")
+    assert bytes(ex.output.value) != first and bytes(ex.output.value).startswith(b"\x89PNG")

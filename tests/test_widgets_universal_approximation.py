@@ -1,4 +1,5 @@
 """The universal-approximation explorer: every setting draws the network coursekit builds."""
+
 import itertools
 
 import matplotlib
@@ -22,8 +23,9 @@ def _corners(slider):
 def test_every_target_and_corner_draws_the_staircase(explorer):
     c = explorer.controls
     ax_fit, ax_err = explorer.fig.axes
-    for target, n, s in itertools.product(c["target"].options, [1, 8, c["n"].max],
-                                          [10 ** c["steepness"].min, 10.0, 10 ** c["steepness"].max]):
+    for target, n, s in itertools.product(
+        c["target"].options, [1, 8, c["n"].max], [10 ** c["steepness"].min, 10.0, 10 ** c["steepness"].max]
+    ):
         out = explorer.update(target=target, n=n, steepness=s)
         f = data.approximation_target(target)
         expected = approximation.staircase(f, n, s)
@@ -56,5 +58,5 @@ def test_error_curve_is_the_sup_error_of_each_staircase(explorer):
     f = data.approximation_target("kink")
     for n, err in zip(out["ns"][::4], out["errors"][::4]):
         assert err == pytest.approx(approximation.sup_error(f, approximation.staircase(f, n, 10.0), num=1001))
-    assert out["errors"][-1] < out["errors"][0] / 10        # many units beat one
+    assert out["errors"][-1] < out["errors"][0] / 10  # many units beat one
     assert out["ns"][0] == 1 and out["ns"][-1] == explorer.controls["n"].max

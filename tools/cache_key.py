@@ -7,6 +7,7 @@ environment: Sphinx re-reads (and so re-executes) only the sources that changed,
 without the second step the other lessons would keep their old outputs. Force a
 full re-execution with ``make clean``.
 """
+
 import hashlib
 import os
 import pathlib
@@ -14,7 +15,7 @@ import shutil
 
 root = pathlib.Path(__file__).resolve().parent.parent
 cache = root / "_build" / ".jupyter_cache"
-doctrees = root / "_build" / ".doctrees"   # Sphinx's environment: which sources it has read
+doctrees = root / "_build" / ".doctrees"  # Sphinx's environment: which sources it has read
 stamp = root / "_build" / ".coursekit-hash"
 
 digest = hashlib.sha256()

@@ -6,6 +6,7 @@ A build can lose its figures without a warning: with MPLBACKEND=Agg in the
 environment, for instance, the kernels draw nothing inline. This check makes that
 a failure.
 """
+
 import pathlib
 import re
 import sys
@@ -39,9 +40,7 @@ for name in sorted(lessons(toc)):
     outputs = text.split('class="cell_output')[1:]
     figures = sum(out.split("</div>\n</div>")[0].count("<img") for out in outputs)
     srcs = set(re.findall(r'<img[^>]*\ssrc="(?!data:)([^"]+)"', text))
-    size = page.stat().st_size + sum(
-        (page.parent / s).stat().st_size for s in srcs if (page.parent / s).is_file()
-    )
+    size = page.stat().st_size + sum((page.parent / s).stat().st_size for s in srcs if (page.parent / s).is_file())
     print(f"{name}: {figures} figures in cell outputs, {size / 1e6:.2f} MB")
     if figures == 0:
         problems.append(f"{name}: no figure in any cell output (was MPLBACKEND set?)")

@@ -55,11 +55,7 @@ def driver():
     binary = pathlib.Path("/usr/bin/chromium")
     if binary.exists():
         opts.binary_location = str(binary)
-    service = (
-        Service("/usr/bin/chromedriver")
-        if pathlib.Path("/usr/bin/chromedriver").exists()
-        else Service()
-    )
+    service = Service("/usr/bin/chromedriver") if pathlib.Path("/usr/bin/chromedriver").exists() else Service()
     return webdriver.Chrome(options=opts, service=service)
 
 
@@ -92,15 +88,9 @@ def check_page(drv, page: pathlib.Path) -> dict:
         ok = bool(inputs)
         for el in inputs:
             result["controls"] += 1
-            label = box.find_element(
-                By.CSS_SELECTOR, f'label[for="{el.get_attribute("id")}"]'
-            ).text
-            out = box.find_element(
-                By.CSS_SELECTOR, f'output[for="{el.get_attribute("id")}"]'
-            )
-            drv.execute_script(
-                "arguments[0].scrollIntoView({block: 'center'});", el
-            )
+            label = box.find_element(By.CSS_SELECTOR, f'label[for="{el.get_attribute("id")}"]').text
+            out = box.find_element(By.CSS_SELECTOR, f'output[for="{el.get_attribute("id")}"]')
+            drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
             before_src, before_val = img.get_attribute("src"), out.text
             at_end = el.get_attribute("value") == el.get_attribute("max")
             el.send_keys(Keys.ARROW_LEFT if at_end else Keys.ARROW_RIGHT)
@@ -110,8 +100,7 @@ def check_page(drv, page: pathlib.Path) -> dict:
             else:
                 ok = False
                 result["failures"].append(
-                    f"{label}: figure changed {after_src != before_src}, "
-                    f"value {before_val!r} -> {after_val!r}"
+                    f"{label}: figure changed {after_src != before_src}, value {before_val!r} -> {after_val!r}"
                 )
         result["responding"] += ok
     result["remote"] = remote_requests(drv)
@@ -120,17 +109,14 @@ def check_page(drv, page: pathlib.Path) -> dict:
 
 
 def main(argv):
-    pages = [pathlib.Path(a).resolve() for a in argv] or sorted(
-        (ROOT / "_build/html/lessons").glob("*.html")
-    )
+    pages = [pathlib.Path(a).resolve() for a in argv] or sorted((ROOT / "_build/html/lessons").glob("*.html"))
     if not pages:
         sys.exit("no built lesson pages: run `make book` first")
     drv = driver()
     bad = False
     try:
         print(
-            f"{'page':40s} {'explorers':>9s} {'responding':>10s} {'controls moved':>14s} "
-            f"{'remote req':>10s} {'MB':>6s}"
+            f"{'page':40s} {'explorers':>9s} {'responding':>10s} {'controls moved':>14s} {'remote req':>10s} {'MB':>6s}"
         )
         for page in pages:
             r = check_page(drv, page)
@@ -142,12 +128,7 @@ def main(argv):
                 print("    does not respond:", f)
             for url in r["remote"][:5]:
                 print("    remote request:", url)
-            bad |= (
-                r["responding"] < r["explorers"]
-                or bool(r["remote"])
-                or r["MB"] > LIMIT_MB
-                or bool(r["failures"])
-            )
+            bad |= r["responding"] < r["explorers"] or bool(r["remote"]) or r["MB"] > LIMIT_MB or bool(r["failures"])
     finally:
         drv.quit()
     sys.exit(1 if bad else 0)
