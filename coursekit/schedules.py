@@ -1,4 +1,4 @@
-r"""Learning-rate schedules: torch's, in closed form, plus the lectures' 1/sqrt(t) and 1/t.
+r"""Learning-rate schedules: torch's, in closed form, plus the decays torch lacks (1/t, 1/sqrt(t), inverse sqrt).
 
 A schedule maps the number of scheduler steps taken, :math:`t`, to a rate
 :math:`\eta_t`. ``sched(t)`` takes an integer or an array of them (to plot a
@@ -190,8 +190,9 @@ class CosineAnnealingLR(Schedule):
     .. math:: \eta_t = \eta_{\min} + (\eta_0 - \eta_{\min})\,\frac{1 + \cos(\pi t / T_{\max})}{2},
               \qquad 0 \le t \le T_{\max}.
 
-    (A common misstatement drops the "1 +": that rate starts at :math:`\eta_0/2` and is
-    negative for :math:`t > T_{\max}/2`, an ascent.)
+    A common misstatement is :math:`\eta_0\cos(\pi t/T_{\max})/2`, without the "1 +",
+    which is wrong because that rate starts at :math:`\eta_0/2`, is zero at
+    :math:`T_{\max}/2` and negative after it: every later step goes up the gradient.
 
     **Past** ``T_max``: torch's recursive form keeps following the cosine, so
     its rate climbs back to :math:`\eta_0` at :math:`2T_{\max}` (period
@@ -219,7 +220,15 @@ class CosineAnnealingWarmRestarts(Schedule):
 
     .. math:: \eta_t = \eta_{\min} + (\eta_0 - \eta_{\min})\,\frac{1 + \cos(\pi T_{cur} / T_i)}{2},
 
-    where :math:`T_{cur}` counts the steps since the last restart.
+    where :math:`T_{cur}` counts the steps since the last restart (:math:`T_{cur} = t` in
+    the first cycle). Cycle :math:`i = 0, 1, \dots` starts at step
+    :math:`T_0 + T_0 T_{mult} + \dots + T_0 T_{mult}^{i-1}` with the rate :math:`\eta_0`
+    (Loshchilov and Hutter's :math:`\eta_{\max}`). :math:`T_{cur}` takes the values
+    :math:`0, \dots, T_i - 1`, so the last step of a cycle has the rate
+    :math:`\eta_{\min} + (\eta_0 - \eta_{\min})\sin^2(\pi/2T_i)`, just above
+    :math:`\eta_{\min}`; the next step restarts. (The paper advances
+    :math:`T_{cur}` by fractions of an epoch, one per minibatch; here and in torch
+    the unit is one scheduler step.)
     """
 
     def __init__(self, base_lr, T_0, T_mult=1, eta_min=0.0):
@@ -264,7 +273,7 @@ class LinearLR(Schedule):
 class PolynomialLR(Schedule):
     r"""Polynomial decay to zero over ``total_iters`` steps: :math:`\eta_t = \eta_0 (1 - \min(t, T)/T)^p`.
 
-    ``power=1`` is the lectures' linear decay :math:`\eta_0 (1 - t/T)`.
+    ``power=1`` is linear decay to zero, :math:`\eta_0 (1 - t/T)` for :math:`t \le T`.
     """
 
     def __init__(self, base_lr, total_iters=5, power=1.0):
@@ -277,13 +286,32 @@ class PolynomialLR(Schedule):
 
 
 class SequentialLR(Schedule):
-    r"""Run ``schedules[0]`` until ``milestones[0]``, then ``schedules[1]`` from its own step 0, and so on.
+    r"""Schedules one after another, switching at the ``milestones`` (torch's SequentialLR).
 
-    :math:`\eta_t = \text{schedules}[i](t - m_{i-1})` for :math:`m_{i-1} \le t < m_i`. The
-    usual use is warmup then decay: ``SequentialLR([LinearLR(0.1, 0.01, 1, 10),
-    CosineAnnealingLR(0.1, 90)], milestones=[10])``. Each piece uses its own
-    closed form and base rate (torch's pieces continue from the current rate,
-    which is the same when the warmup ends at the base rate).
+    With :math:`k` schedules, :math:`k - 1` strictly increasing milestones
+    :math:`m_1 < \dots < m_{k-1}` and :math:`m_0 = 0`, step :math:`t` uses
+    ``schedules[i]``, the :math:`i` with :math:`m_i \le t < m_{i+1}` (the last schedule
+    for every :math:`t \ge m_{k-1}`), counted from its own step 0 at its milestone:
+
+    .. math:: \eta_t = \text{schedules}[i](t - m_i).
+
+    The milestones count the steps of the whole sequence, not of a piece. These
+    are torch's semantics: at step :math:`t = m_i` torch's ``SequentialLR`` resets
+    the step counter of ``schedules[i]`` to 0 and sets the rate from that
+    schedule's closed form at its step 0, computed from the base rate, not from
+    the rate the previous piece left (so the rate jumps if the previous piece did
+    not end where the next one starts); after that only the active schedule is
+    stepped. The usual use is warm-up then decay; this one rises linearly from
+    0.001 at step 0 to 0.0901 at step 9, is 0.1 at step 10 and follows the cosine
+    down to 0 at step 100::
+
+        >>> seq = SequentialLR([LinearLR(0.1, 0.01, 1, 10), CosineAnnealingLR(0.1, 90)], milestones=[10])
+        >>> [round(seq(t), 4) for t in (0, 9, 10, 100)]
+        [0.001, 0.0901, 0.1, 0.0]
+
+    In torch every piece takes its base rate from the optimizer (the group's
+    ``initial_lr``); here each piece keeps its own ``base_lr``, so give them all
+    the same one to get torch's values.
     """
 
     def __init__(self, schedules, milestones):
@@ -315,7 +343,7 @@ class SequentialLR(Schedule):
 
 
 class InverseSqrtLR(Schedule):
-    r"""Inverse-square-root decay, with optional linear warmup (the lectures' :math:`\alpha_0/\sqrt{t}`).
+    r"""Inverse-square-root decay, with optional linear warmup (without it, :math:`\eta_0/\sqrt{t+1}`).
 
     With :math:`n = t + 1` the number of the update about to be taken and
     :math:`w` = ``warmup_steps``,
@@ -368,14 +396,22 @@ class InverseTimeLR(Schedule):
 class ReduceLROnPlateau:
     r"""Cut the rate by ``factor`` when the monitored metric stops improving (torch's rules).
 
-    ``step(metric)`` counts the steps without improvement; an improvement is
-    ``metric < best * (1 - threshold)`` (mode ``"min"``, ``threshold_mode
-    "rel"``), ``metric < best - threshold`` (``"abs"``), and the mirror images
-    for ``mode="max"``. After more than ``patience`` bad steps the rate becomes
-    :math:`\max(\eta\cdot\text{factor}, \text{min\_lr})` (if that changes it by
-    more than ``eps``), and ``cooldown`` steps follow in which bad steps are
-    not counted. A NaN metric counts as no improvement, as in torch. Returns
-    the rate to use next::
+    Each ``step(metric)``, usually once per epoch with the validation loss, compares
+    the metric with the best value so far, ``best``. With ``mode="min"`` (a metric
+    that should fall, such as a loss) it is an improvement if
+
+    - ``metric < best * (1 - threshold)`` with ``threshold_mode="rel"`` (the default),
+    - ``metric < best - threshold`` with ``threshold_mode="abs"``;
+
+    ``mode="max"`` (a metric that should rise, such as an accuracy) mirrors both:
+    ``metric > best * (1 + threshold)`` and ``metric > best + threshold``. An
+    improvement sets ``best`` to the metric and the count of bad epochs
+    (``num_bad_epochs``, consecutive epochs without improvement) to 0; any other
+    metric, a NaN included, adds 1. When the count exceeds ``patience``, that is at
+    the ``patience + 1``-th consecutive bad epoch, the rate becomes
+    :math:`\max(\eta\cdot\text{factor}, \text{min\_lr})` (unless that changes it
+    by ``eps`` or less), the count restarts from 0, and for the next ``cooldown``
+    epochs bad epochs are not counted. Returns the rate to use next::
 
         >>> plateau = ReduceLROnPlateau(0.1, factor=0.5, patience=1)
         >>> [plateau.step(loss) for loss in [1.0, 0.9, 0.9, 0.9, 0.9]]

@@ -1,4 +1,4 @@
-"""coursekit.schedules without torch: closed forms, arrays, bad arguments, the lectures' decays."""
+"""coursekit.schedules without torch: closed forms, arrays, bad arguments, and the decays torch lacks."""
 
 import doctest
 import math

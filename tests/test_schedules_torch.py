@@ -71,6 +71,16 @@ def test_cosine_past_t_max_periodic_matches_torch_and_default_holds():
     [
         ([("LinearLR", dict(start_factor=0.1, total_iters=10)), ("CosineAnnealingLR", dict(T_max=40))], [10], 51),
         ([("LinearLR", dict(start_factor=0.2, total_iters=5)), ("ExponentialLR", dict(gamma=0.9))], [5], 30),
+        # the milestone comes before the warm-up ends: torch jumps to the next piece's step 0
+        ([("LinearLR", dict(start_factor=0.2, total_iters=10)), ("ExponentialLR", dict(gamma=0.9))], [5], 20),
+        (
+            [
+                ("LinearLR", dict(start_factor=0.1, total_iters=5)),
+                ("CosineAnnealingWarmRestarts", dict(T_0=4, T_mult=2)),
+            ],
+            [5],
+            40,
+        ),
         (
             [
                 ("ConstantLR", dict(factor=0.5, total_iters=3)),
@@ -88,6 +98,8 @@ def test_sequential_matches_torch(pieces, milestones, steps):
         lambda opt: S.SequentialLR(opt, [getattr(S, n)(opt, **kw) for n, kw in pieces], milestones=milestones), steps
     )
     np.testing.assert_allclose(ours(np.arange(steps)), theirs, rtol=1e-10, atol=1e-15)
+    for m, piece in zip(milestones, pieces[1:]):  # at a milestone: the next piece's own step 0
+        assert theirs[m] == pytest.approx(getattr(schedules, piece[0])(BASE, **piece[1])(0), rel=1e-12)
 
 
 @pytest.mark.parametrize(
