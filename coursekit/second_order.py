@@ -139,12 +139,34 @@ class LBFGS(Optimizer):
     :math:`y^\top s \le \epsilon_{\text{mach}} |g^\top s|` (machine epsilon
     times the slope along the step, :math:`g` the gradient at its start); the
     pairs kept have :math:`y^\top s > 0`, which keeps :math:`C` positive
-    definite. This is L-BFGS-B's relative test (SciPy's ``L-BFGS-B``), not
-    torch's: torch skips a pair when :math:`y^\top s \le 10^{-10}`, an absolute
-    threshold that near a minimum, where steps are short, rejects the new
-    pairs, so that the run crawls on with stale curvature (see
-    ``tests/test_second_order.py``). With these two differences the iterates
-    are not torch's.
+    definite. This is L-BFGS-B's relative test (SciPy's ``L-BFGS-B``). Both
+    sides scale with :math:`J`, so the test does not depend on the units of
+    :math:`J`; nor do the iterates, if ``tolerance_grad`` is scaled with
+    :math:`J` and the first trial step :math:`\min(1, 1/\|g_0\|_1)` ``lr``
+    (torch's) is :math:`\|g_0\|_1^{-1}` ``lr`` before and after (multiplying
+    :math:`J` by a power of two then leaves them unchanged to the last bit).
+    On a quadratic with Hessian :math:`H`, a step :math:`s = \eta\Delta` that
+    satisfies the strong Wolfe conditions has
+    :math:`(1-c_2)\eta^* \le \eta \le (1+c_2)\eta^*`, where
+    :math:`\eta^* = -g^\top\Delta / \Delta^\top H \Delta` is the exact line
+    minimum; with :math:`y = \eta H\Delta`,
+
+    .. math:: \frac{y^\top s}{|g^\top s|} = \frac{\eta}{\eta^*} \in [1-c_2, 1+c_2],
+              \qquad y^\top s = \Big(\frac{\eta}{\eta^*}\Big)^2 \frac{(g^\top\Delta)^2}{\Delta^\top H\Delta}
+              \le (1+c_2)^2\, g^\top H^{-1} g \le (1+c_2)^2 \frac{\|g\|^2}{\lambda_{\min}}
+
+    (Cauchy-Schwarz in the :math:`H` inner product). So on a quadratic the
+    relative test keeps every pair (the ratio is at least 0.1 for
+    :math:`c_2 = 0.9`). torch skips a pair when :math:`y^\top s \le 10^{-10}`,
+    a threshold in the units of :math:`J`: by the bound it stores no pair
+    from an iterate with :math:`\|g\| \le (10^{-10}\lambda_{\min})^{1/2}/1.9`,
+    so near the minimum it goes on with a frozen curvature model, which
+    converges only linearly, at a rate set by the stale pairs (on the quadratic of
+    ``tests/test_second_order.py`` torch needs more than twice the
+    iterations of this class; how many more depends on the last bits of
+    the arithmetic). Multiply :math:`J` by :math:`2^{40}` and torch keeps
+    learning curvature far below that gradient norm. With these
+    differences, and different line searches, the iterates are not torch's.
 
     ``step(closure)`` runs up to ``max_iter`` iterations, like torch. The
     closure re-evaluates the objective at the current parameters and returns

@@ -365,7 +365,6 @@ def lbfgs_run(land, x0, **kw):
     [
         (ls.Rosenbrock(), [-1.2, 1.0]),
         (ls.Rosenbrock(dim=6), np.full(6, -0.5)),
-        (ls.Quadratic.with_condition_number(1e4, dim=10, angle=0.3, center=np.arange(10.0)), np.zeros(10)),
         (ls.Beale(), [1.0, 1.0]),
     ],
 )
@@ -380,6 +379,37 @@ def test_lbfgs_reaches_the_minimum_like_scipy(land, x0):
         options=dict(maxcor=10, gtol=1e-10, ftol=0.0, maxiter=1000),
     )
     assert iters <= 1.5 * ref.nit + 5, (iters, ref.nit)
+
+
+def _scipy_lbfgsb_iterations(land, x0):
+    ref = scipy_optimize.minimize(
+        lambda z: (land.value(z), land.grad(z)),
+        np.asarray(x0, float),
+        jac=True,
+        method="L-BFGS-B",
+        options=dict(maxcor=10, gtol=1e-10, ftol=0.0, maxiter=1000),
+    )
+    return ref.nit
+
+
+def test_lbfgs_takes_as_many_iterations_as_scipy_on_ill_conditioned_quadratics():
+    """On one ill-conditioned quadratic the iteration count of L-BFGS is chaotic: perturbing its center
+    by 1e-15 (relative), or letting OpenBLAS pick another kernel (OPENBLAS_CORETYPE) when it builds
+    the matrix, moves SciPy's count for kappa = 1e4, d = 10, m = 10 between 161 and 238 and ours
+    between 222 and 330. So the same algorithm is compared on ten random quadratics (random axes,
+    eigenvalues 1 ... 1e4, centers in [-9, 9]^10), in total: the totals agree to within 6 percent under
+    such perturbations, while L-BFGS without the scaling gamma (C_0 = I) or with memory 2 instead of 10
+    is off by a factor 8 and 6."""
+    rng = np.random.default_rng(0)
+    ours, scipys = 0, 0
+    for _ in range(10):
+        axes, _ = np.linalg.qr(rng.standard_normal((10, 10)))
+        land = ls.Quadratic(axes @ np.diag(np.geomspace(1, 1e4, 10)) @ axes.T, rng.uniform(-9, 9, 10))
+        x, iters = lbfgs_run(land, np.zeros(10), history_size=10)
+        np.testing.assert_allclose(x, land.minimizer, atol=1e-8)
+        ours += iters
+        scipys += _scipy_lbfgsb_iterations(land, np.zeros(10))
+    assert 0.8 * scipys <= ours <= 1.25 * scipys, (ours, scipys)
 
 
 def test_lbfgs_with_tensor_style_closure():
