@@ -31,7 +31,7 @@ Conventions (those of PyTorch):
 
 :func:`gradcheck` compares backprop with central finite differences, and
 :func:`scalar_chain` / :func:`trace` print the forward values and backward
-gradients of the lectures' four-layer chain node by node.
+gradients of chapter 2's four-layer chain node by node.
 """
 
 from __future__ import annotations
@@ -577,7 +577,7 @@ def gradcheck(f, *arrays, eps: float = 1e-6, tol: float = 1e-5, atol: float = 1e
 
 
 # --------------------------------------------------------------------------
-# the lectures' scalar chain, node by node
+# chapter 2's scalar chain, node by node
 # --------------------------------------------------------------------------
 
 _ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
@@ -598,7 +598,7 @@ def scalar_chain(
     w3: float = 1.2,
     activations=("sigmoid", "sigmoid", "sigmoid"),
 ):
-    r"""The lectures' four-parameter, four-layer chain as a graph of scalars:
+    r"""Chapter 2's four-parameter, four-layer chain as a graph of scalars:
 
     .. math::
         a_1 = w_1 x + b_1,\quad f_1 = \sigma(a_1),\quad

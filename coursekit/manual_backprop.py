@@ -2,7 +2,7 @@ r"""Backpropagation by hand, in numpy: an MLP's backward pass in matrix form.
 
 :mod:`coursekit.backprop` differentiates any graph of :class:`~coursekit.backprop.Tensor`
 operations. This module writes out the one graph that matters most, a
-multilayer perceptron, with the equations of the lectures, so that each line of
+multilayer perceptron, with the equations of chapter 2, so that each line of
 code is one equation. One example, layer :math:`l = 1, \dots, L`:
 
 .. math::

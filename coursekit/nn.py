@@ -15,7 +15,7 @@ optimizer updates::
     [(4, 16), (16,), (16, 3), (3,)]
 
 Conventions: a :class:`Linear` layer computes :math:`XW + b` with ``W`` of
-shape ``(in_features, out_features)`` (rows are examples, as in the lectures'
+shape ``(in_features, out_features)`` (rows are examples, as in the book's
 design matrix; torch stores the transpose). Losses take the mean over the
 batch (torch's ``reduction="mean"``), give torch's values, and never overflow:
 they are computed from log-sum-exp and ``log1p(exp(-|z|))`` forms, so logits of
@@ -233,9 +233,10 @@ class Dropout(Module):
     .. math:: a_i^{\text{DO}} = a_i\,\frac{m_i}{1-p},\qquad m_i \sim \text{Bernoulli}(1-p),
 
     so :math:`\mathbb E\,a_i^{\text{DO}} = a_i` and evaluation needs no rescaling:
-    in ``eval()`` mode the layer is the identity. (The lectures' form
-    :math:`a_i m_i` has mean :math:`(1-p)a_i` and must scale by :math:`1-p` at
-    inference instead; the two give the same predictions.) A fresh mask is
+    in ``eval()`` mode the layer is the identity. (The original form of
+    Srivastava et al., :math:`a_i m_i`, has mean :math:`(1-p)a_i` and scales the
+    weights by :math:`1-p` at inference instead; its trained weights are the
+    inverted form's divided by :math:`1-p`, up to how SGD's rate acts on each.) A fresh mask is
     drawn from ``rng`` on every call.
     """
 

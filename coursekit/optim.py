@@ -22,25 +22,26 @@ and updates each ``.data``, and ``opt.zero_grad()`` clears the gradients::
     opt = optim.Adam(model.parameters(), lr=1e-3)
     loss.backward(); opt.step(); opt.zero_grad()
 
-Notation (the lectures'): parameters :math:`\theta`, gradient :math:`g`,
+Notation (that of the algorithm boxes of many lecture courses; ``book/notation.md``
+maps it to the book's :math:`\eta, \mu, m_t, v_t`): parameters :math:`\theta`, gradient :math:`g`,
 learning rate :math:`\alpha` (torch's ``lr``), momentum :math:`\beta`, weight
 decay :math:`\lambda`, step count :math:`t`. All operations on vectors are
 element-wise. Each update rule below is written one equation per line with the
-equation in a comment beside it, like the algorithm boxes of the lectures.
+equation in a comment beside it, like an algorithm box.
 
-Where torch (and therefore coursekit) differs from a paper or the notes:
+Where torch (and therefore coursekit) differs from a paper or a common textbook form:
 
 * **SGD momentum** keeps :math:`b \leftarrow \beta b + g`,
   :math:`\theta \leftarrow \theta - \alpha b` and starts with :math:`b_1 = g_1`
-  (no dampening on the first step). The lectures' form
+  (no dampening on the first step). The velocity form
   :math:`v \leftarrow \beta v - \alpha g,\ \theta \leftarrow \theta + v` is the
   same iteration when :math:`\alpha` is constant (:math:`v = -\alpha b`); see
   :func:`heavy_ball`.
 * **Nesterov** in torch evaluates the gradient at the stored parameters and
-  steps by :math:`g + \beta b`; the stored parameters are the lectures'
+  steps by :math:`g + \beta b`; the stored parameters are the
   look-ahead points :math:`\theta + \beta v`; see :func:`nesterov_lookahead`.
 * **AdaGrad and RMSProp** put :math:`\varepsilon` *outside* the root,
-  :math:`g/(\sqrt{r} + \varepsilon)`; some notes write :math:`\sqrt{r + \varepsilon}`.
+  :math:`g/(\sqrt{r} + \varepsilon)`; some sources write :math:`\sqrt{r + \varepsilon}`.
 * **Adam** also adds :math:`\varepsilon` outside the root of :math:`\hat r`
   (Kingma & Ba), starts from :math:`s_0 = r_0 = 0`, and its ``weight_decay`` is
   an L2 term added to the gradient; **AdamW** decays the weights directly
@@ -346,7 +347,7 @@ class SGD(Optimizer):
     (with ``momentum=0`` just :math:`\theta \leftarrow \theta - \alpha (g + \lambda\theta)`).
     This is torch's convention: the buffer :math:`b` holds a sum of gradients,
     not a velocity, and starts at the first gradient. For a constant rate it is
-    the lectures' :math:`v \leftarrow \beta v - \alpha g,\ \theta \leftarrow
+    the velocity form :math:`v \leftarrow \beta v - \alpha g,\ \theta \leftarrow
     \theta + v` with :math:`v = -\alpha b` (:func:`heavy_ball`). Weight decay
     here is the gradient of :math:`\frac{\lambda}{2}\|\theta\|^2`, so for SGD it
     is the same as an L2 term in the loss.
@@ -416,7 +417,7 @@ class Adagrad(Optimizer):
         \theta &\leftarrow \theta - \alpha_t\, g / (\sqrt{r} + \varepsilon)
 
     with :math:`r_0` = ``initial_accumulator_value``. **Epsilon sits outside
-    the root** (torch); some lecture notes write :math:`\sqrt{r + \varepsilon}`,
+    the root** (torch); some sources write :math:`\sqrt{r + \varepsilon}`,
     which differs only while :math:`r` is tiny.
 
     Example::
@@ -464,8 +465,8 @@ class Adagrad(Optimizer):
 class RMSprop(Optimizer):
     r"""RMSProp (Tieleman & Hinton, 2012): divide by a running root-mean-square of the gradients.
 
-    torch calls the smoothing constant ``alpha`` (:math:`\rho` below; the
-    lectures' :math:`\beta`), and the rate ``lr`` (:math:`\alpha`).
+    torch calls the smoothing constant ``alpha`` (:math:`\rho` below and in
+    the book; some courses write :math:`\beta`), and the rate ``lr`` (:math:`\alpha`).
 
     .. math::
         g &\leftarrow g + \lambda\theta \\
@@ -543,7 +544,7 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2015): momentum on the gradient and on its square, bias-corrected.
 
-    In the lectures' notation (:math:`s` first moment, :math:`r` second moment):
+    In the notation of many lecture courses (:math:`s` first moment, :math:`r` second moment):
 
     .. math::
         t &\leftarrow t + 1 \\
@@ -554,9 +555,11 @@ class Adam(Optimizer):
         \hat r &\leftarrow \max(\hat r_{\max}, \hat r) \quad\text{(amsgrad: the running maximum of } r \text{)} \\
         \theta &\leftarrow \theta - \alpha\, \hat s / (\sqrt{\hat r} + \varepsilon)
 
-    :math:`s_0 = r_0 = 0` (one set of notes starts :math:`r` at 1: wrong).
+    :math:`s_0 = r_0 = 0` (a common misstatement starts :math:`r` at 1, which
+    would make the first steps tiny).
     **Epsilon sits outside the root** of :math:`\hat r`, as in the paper and
-    torch (one set of notes writes :math:`\sqrt{\hat r + \varepsilon}`). torch
+    torch (a common misstatement writes :math:`\sqrt{\hat r + \varepsilon}`,
+    which changes the step wherever :math:`\hat r` is small beside :math:`\varepsilon`). torch
     computes :math:`\sqrt{\hat r}` as :math:`\sqrt{r}/\sqrt{1-\beta_2^t}`; so do we.
     ``weight_decay`` adds :math:`\lambda\theta` to the gradient, i.e. an L2
     term in the loss, which Adam then divides by :math:`\sqrt{\hat r}` like the
@@ -642,12 +645,12 @@ class AdamW(Adam):
 
 
 # ----------------------------------------------------------------------------
-# the lectures' forms, as functions (see the tests for their equivalences)
+# the textbook (velocity) forms, as functions (see the tests for their equivalences)
 # ----------------------------------------------------------------------------
 
 
 def heavy_ball(grad, theta0, alpha, beta, steps):
-    r"""Momentum in the lectures' form; returns the iterates :math:`\theta_0, \dots, \theta_{steps}`.
+    r"""Momentum in the velocity form; returns the iterates :math:`\theta_0, \dots, \theta_{steps}`.
 
     .. math:: v \leftarrow \beta v - \alpha \nabla J(\theta), \qquad \theta \leftarrow \theta + v, \qquad v_0 = 0.
 
@@ -667,7 +670,7 @@ def heavy_ball(grad, theta0, alpha, beta, steps):
 
 
 def nesterov_lookahead(grad, theta0, alpha, beta, steps):
-    r"""Nesterov momentum in the lectures' look-ahead form; returns :math:`\theta_k` and :math:`v_k`.
+    r"""Nesterov momentum in the look-ahead (velocity) form; returns :math:`\theta_k` and :math:`v_k`.
 
     .. math::
         g \leftarrow \nabla J(\theta + \beta v), \qquad

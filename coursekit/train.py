@@ -1,6 +1,6 @@
 r"""The training loop: minibatch steps, validation, schedules, and a history.
 
-One *step* is the lectures' minibatch SGD iteration for a batch :math:`\mathcal B`:
+One *step* is the minibatch SGD iteration for a batch :math:`\mathcal B`:
 
 .. math::
     \hat y = f(X_{\mathcal B};\theta),\quad

@@ -1,6 +1,6 @@
 """coursekit.backprop: every op against central finite differences (hypothesis
 property tests over shapes and values), graph semantics, errors, gradcheck,
-and the lectures' scalar chain against its closed-form chain-rule product."""
+and chapter 2's scalar chain against its closed-form chain-rule product."""
 
 import numpy as np
 import pytest
@@ -386,7 +386,7 @@ def test_gradcheck_rejects_non_scalar_output():
         gradcheck(lambda t: t * 2, np.ones(3))
 
 
-# --------------------------------------------------- the lectures' scalar chain
+# --------------------------------------------------- chapter 2's scalar chain
 
 
 def sigmoid(z):
