@@ -1,8 +1,9 @@
 """Time slider moves of the lessons' explorers (budget: a move recomputes in under 100 ms).
 
 For each explorer, in the setting its lesson uses, two medians over a set of moves:
-``update`` alone (recompute and set the artists' data) and ``update`` plus an Agg render
-of the figure, which is what the reader waits for. The budget is on ``update``; the
+``update`` alone (recompute and set the artists' data) and ``update`` plus the live
+render (``Explorer.png`` of the fixed crop: its layered Agg draw and the PNG), which is
+what the reader waits for. The budget is on ``update``; the
 render part depends on the machine's drawing speed more than on coursekit.
 
 The machine is often paused by its host (see benchmarks/_machine.py): each move's time
@@ -23,7 +24,6 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 from _machine import Hiccups, reference_ms  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from coursekit import data, landscapes, nn, optim, train, widgets  # noqa: E402
 from coursekit import random_features as rf  # noqa: E402
@@ -32,15 +32,15 @@ from coursekit import random_features as rf  # noqa: E402
 def time_moves(explorer, moves, hiccups):
     """Median milliseconds of ``update(**move)`` without and with a render, less the
     machine's pauses; and the median with a render as measured."""
-    canvas = FigureCanvasAgg(explorer.fig)  # explorers close their figure; render it anyway
     explorer.update(**moves[0])
-    canvas.draw()
+    box = explorer.tight_box()  # as the live explorer: one crop for every move
+    explorer.png(box=box)
 
     def one(move, render):
         t0 = time.perf_counter()
         explorer.update(**move)
         if render:
-            canvas.draw()
+            explorer.png(box=box)  # the live render: the explorer's layered Agg draw and the PNG
         return t0, time.perf_counter()
 
     update = [one(m, False) for m in moves]

@@ -17,7 +17,14 @@ Needs: jupyterlab, jupyterlab-myst (requirements.txt), selenium
 chromium chromium-driver``). Not part of ``make bench``'s budget checks: it
 needs a browser.
 
-Run: .venv/bin/python benchmarks/jupyterlab_sliders.py [--myst] [--presses N] [lessons/NN_x.ipynb ...]
+Compare versions of coursekit in one session (the machine is noisy: interleave):
+``--pythonpath DIR`` once per version (``-`` for this repository's coursekit). One
+JupyterLab server per version; each lesson runs under every version in turn (the
+order alternating), ``--repeat`` rounds. Besides the wall times, the kernel's CPU
+time per step (psutil, the server's child processes) is printed.
+
+Run: .venv/bin/python benchmarks/jupyterlab_sliders.py [--myst] [--presses N] [--repeat R]
+     [--pythonpath DIR ...] [lessons/NN_x.ipynb ...]
 """
 
 import argparse
@@ -70,8 +77,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(port: int, token: str, root: pathlib.Path):
+def start_lab(port: int, token: str, root: pathlib.Path, pythonpath: str | None = None):
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    if pythonpath and pythonpath != "-":
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [pythonpath, env.get("PYTHONPATH")]))
     env.pop("COURSEKIT_STATIC_EXPLORERS", None)  # a live notebook, as on Binder
     # Render every cell (JupyterLab 4 renders only the visible ones by default).
     settings = root / ".lab-settings" / "@jupyterlab" / "notebook-extension"
@@ -91,7 +100,7 @@ def start_lab(port: int, token: str, root: pathlib.Path):
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
-    log = open("/tmp/jupyterlab_sliders.log", "w")  # noqa: SIM115 (lives with the server)
+    log = open(f"/tmp/jupyterlab_sliders_{port}.log", "w")  # noqa: SIM115 (lives with the server)
     proc = subprocess.Popen(
         cmd,
         stdout=log,
@@ -106,7 +115,7 @@ def start_lab(port: int, token: str, root: pathlib.Path):
         except OSError:
             time.sleep(1)
     proc.terminate()
-    sys.exit("JupyterLab did not start: see /tmp/jupyterlab_sliders.log")
+    sys.exit(f"JupyterLab did not start: see /tmp/jupyterlab_sliders_{port}.log")
 
 
 def browser():
@@ -122,7 +131,7 @@ def browser():
         opts.binary_location = "/usr/bin/chromium"
     service = Service("/usr/bin/chromedriver") if pathlib.Path("/usr/bin/chromedriver").exists() else Service()
     drv = webdriver.Chrome(options=opts, service=service)
-    drv.set_script_timeout(30)
+    drv.set_script_timeout(120)
     return drv
 
 
@@ -167,12 +176,29 @@ def raw_myst_cells(drv) -> list[str]:
     return [t[:70].replace("\n", " ") for t in texts if any(m in t for m in RAW_MYST)]
 
 
-def time_lesson(drv, presses: int) -> list[float]:
+def kernel_cpu(lab) -> float:
+    """CPU seconds used so far by the server's child processes (the kernels)."""
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    total = 0.0
+    for child in psutil.Process(lab.pid).children(recursive=True):
+        try:
+            t = child.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def time_lesson(drv, presses: int, lab=None) -> tuple[list[float], float]:
+    """Milliseconds per step (keydown to new figure), and the kernels' CPU ms per step."""
     boxes = drv.find_elements(
         By.XPATH,
         "//div[contains(@class,'widget-vbox')][.//div[contains(@class,'noUi-handle')]][.//img]",
     )
-    times = []
+    times, cpu = [], 0.0
     for box in boxes[:1] if boxes else []:
         handle = box.find_element(By.CSS_SELECTOR, ".noUi-handle")
         drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
@@ -183,22 +209,48 @@ def time_lesson(drv, presses: int) -> list[float]:
                 "window.__step = null; (" + ARM + ")(arguments[0], ms => { window.__step = ms; });",
                 box,
             )
+            c0 = kernel_cpu(lab) if lab is not None else 0.0
             handle.send_keys(key)
             WebDriverWait(drv, 30).until(lambda d: d.execute_script("return window.__step") is not None)
             result = drv.execute_script("return window.__step")
+            time.sleep(0.5)
             if k > 0:  # the first press warms up
                 times.append(result)
-            time.sleep(0.5)
-    return times
+                cpu += (kernel_cpu(lab) - c0) if lab is not None else 0.0
+    return times, 1e3 * cpu / max(len(times), 1)
+
+
+def run_lesson(drv, port, token, path, presses, myst, lab):
+    open_notebook(drv, port, token, path)
+    raw = raw_myst_cells(drv) if myst else []
+    n_md = len(drv.find_elements(By.CSS_SELECTOR, ".jp-MarkdownCell"))
+    run_command(drv, "notebook:run-all-cells")
+    t0 = time.time()
+    try:
+        WebDriverWait(drv, 600, poll_frequency=2).until(lambda d, t0=t0: not busy(d) and time.time() - t0 > 5)
+        WebDriverWait(drv, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".widget-vbox img"))
+    except TimeoutException:
+        pass
+    if myst:
+        raw = raw_myst_cells(drv)  # after the run, all rendered
+    times, cpu = time_lesson(drv, presses, lab)
+    times = [t for t in times if t >= 0]
+    run_command(drv, "kernelmenu:shutdown")
+    time.sleep(1)
+    run_command(drv, "docmanager:save")  # scratch copy: no unload prompt
+    time.sleep(1)
+    return times, cpu, n_md, raw
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("notebooks", nargs="*")
     ap.add_argument("--presses", type=int, default=6)
+    ap.add_argument("--repeat", type=int, default=1, help="rounds over the lessons (and versions)")
     ap.add_argument(
         "--pythonpath",
-        help="prepended to the kernels' PYTHONPATH (compare versions)",
+        action="append",
+        help="prepended to the kernels' PYTHONPATH; once per version to compare ('-': this repository)",
     )
     ap.add_argument(
         "--myst",
@@ -206,59 +258,70 @@ def main():
         help="also scan the markdown cells for raw MyST",
     )
     args = ap.parse_args()
-    paths = [pathlib.Path(p).resolve() for p in args.notebooks] or sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
-    # JupyterLab saves what it runs: serve a scratch copy, never the repository's lessons.
-    scratch = pathlib.Path(tempfile.mkdtemp(prefix="jl_sliders_"))
-    shutil.copytree(ROOT / "lessons", scratch / "lessons")
-    shutil.copytree(ROOT / "book", scratch / "book")
-    paths = [scratch / "lessons" / p.name for p in paths]
-    port, token = free_port(), secrets.token_hex(16)
-    if args.pythonpath:
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [args.pythonpath, os.environ.get("PYTHONPATH")]))
-    lab = start_lab(port, token, scratch)
-    drv = browser()
-    rows = []
+    names = [pathlib.Path(p).name for p in args.notebooks] or [
+        p.name for p in sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    ]
+    variants = args.pythonpath or ["-"]
+    labs, scratches = [], []
+    drv = None
+    results = {(v, n): ([], []) for v in variants for n in names}  # times, cpu per step
     try:
-        for path in paths:
-            open_notebook(drv, port, token, path)
-            raw = raw_myst_cells(drv) if args.myst else []
-            n_md = len(drv.find_elements(By.CSS_SELECTOR, ".jp-MarkdownCell"))
-            run_command(drv, "notebook:run-all-cells")
-            t0 = time.time()
-            try:
-                WebDriverWait(drv, 600, poll_frequency=2).until(lambda d, t0=t0: not busy(d) and time.time() - t0 > 5)
-                WebDriverWait(drv, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".widget-vbox img"))
-            except TimeoutException:
-                pass
-            if args.myst:
-                raw = raw_myst_cells(drv)  # after the run, all rendered
-            times = time_lesson(drv, args.presses)
-            times = [t for t in times if t >= 0]
-            rows.append((path.name, times, n_md, raw))
-            med = f"{statistics.median(times):7.0f}" if times else "      -"
-            worst = f"{max(times):7.0f}" if times else "      -"
-            print(
-                f"{path.name:40s} {med} {worst}  steps {len(times)}"
-                + (f"  markdown cells {n_md}, raw MyST {len(raw)}" if args.myst else ""),
-                flush=True,
-            )
-            for r in raw[:5]:
-                print("      raw:", r)
-            run_command(drv, "kernelmenu:shutdown")
-            time.sleep(1)
-            run_command(drv, "docmanager:save")  # scratch copy: no unload prompt
-            time.sleep(1)
+        for v in variants:
+            # JupyterLab saves what it runs: serve a scratch copy, never the repository's lessons.
+            scratch = pathlib.Path(tempfile.mkdtemp(prefix="jl_sliders_"))
+            shutil.copytree(ROOT / "lessons", scratch / "lessons")
+            shutil.copytree(ROOT / "book", scratch / "book")
+            port, token = free_port(), secrets.token_hex(16)
+            labs.append((port, token, start_lab(port, token, scratch, v)))
+            scratches.append(scratch)
+        drv = browser()
+        for r in range(args.repeat):
+            for i, name in enumerate(names):
+                order = list(range(len(variants)))
+                if (i + r) % 2:
+                    order.reverse()
+                for j in order:
+                    port, token, lab = labs[j]
+                    path = scratches[j] / "lessons" / name
+                    times, cpu, n_md, raw = run_lesson(drv, port, token, path, args.presses, args.myst, lab)
+                    results[variants[j], name][0].extend(times)
+                    results[variants[j], name][1].append(cpu)
+                    med = f"{statistics.median(times):7.0f}" if times else "      -"
+                    worst = f"{max(times):7.0f}" if times else "      -"
+                    tag = f"  [{variants[j]}]" if len(variants) > 1 else ""
+                    print(
+                        f"{name:40s} {med} {worst}  steps {len(times)}  kernel cpu {cpu:5.0f} ms/step{tag}"
+                        + (f"  markdown cells {n_md}, raw MyST {len(raw)}" if args.myst else ""),
+                        flush=True,
+                    )
+                    for line in raw[:5]:
+                        print("      raw:", line)
     finally:
-        drv.quit()
-        os.killpg(lab.pid, signal.SIGTERM)
-        lab.wait(timeout=30)
-        shutil.rmtree(scratch, ignore_errors=True)
-    meds = [statistics.median(t) for _, t, _, _ in rows if t]
-    if meds:
-        print(
-            f"median over lessons {statistics.median(meds):.0f} ms, worst step "
-            f"{max(max(t) for _, t, _, _ in rows if t):.0f} ms"
-        )
+        if drv is not None:
+            drv.quit()
+        for _, _, lab in labs:
+            os.killpg(lab.pid, signal.SIGTERM)
+            lab.wait(timeout=30)
+        for scratch in scratches:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if args.repeat > 1 or len(variants) > 1:
+        print(f"\n{'lesson':40s}" + "".join(f" {'median':>7s} {'worst':>6s} {'cpu':>5s}" for _ in variants))
+        for name in names:
+            cells = []
+            for v in variants:
+                t, c = results[v, name]
+                cells.append(
+                    f" {statistics.median(t):7.0f} {max(t):6.0f} {statistics.median(c):5.0f}" if t else " " * 21
+                )
+            print(f"{name:40s}" + "".join(cells))
+    for v in variants:
+        rows = [results[v, n][0] for n in names if results[v, n][0]]
+        if rows:
+            tag = f" [{v}]" if len(variants) > 1 else ""
+            print(
+                f"median over lessons {statistics.median(statistics.median(t) for t in rows):.0f} ms, worst step "
+                f"{max(max(t) for t in rows):.0f} ms{tag}"
+            )
 
 
 if __name__ == "__main__":
