@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from PIL import Image
 
-from coursekit import widgets
+from coursekit import explorer, widgets
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -41,8 +41,8 @@ def _compare(layered, plain, moves, shared=0):
         assert differ.max() <= (0 if shared == 0 else 8), move
 
 
-def _values(explorer, name, k=4):
-    values = widgets.control_values(explorer.controls[name])
+def _values(ex, name, k=4):
+    values = explorer.control_values(ex.controls[name])
     return [values[i] for i in np.unique(np.linspace(0, len(values) - 1, k).round().astype(int))]
 
 
@@ -71,7 +71,7 @@ def test_universal_approximation_explorer_differs_at_most_where_axes_touch():
     c = layered.controls
     moves = [{"n": n} for n in _values(layered, "n", 3)]
     moves += [{"target": t, "n": 8} for t in c["target"].options[:2]]
-    _compare(layered, plain, moves, shared=widgets._LayeredCanvas.MAX_SHARED)
+    _compare(layered, plain, moves, shared=explorer._LayeredCanvas.MAX_SHARED)
 
 
 def test_a_layout_whose_axes_overlap_is_drawn_plain():

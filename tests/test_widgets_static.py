@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coursekit import widgets
+from coursekit import explorer, widgets
 
 
 def toy(static=None, calls=None):
@@ -42,7 +42,7 @@ def toy(static=None, calls=None):
 
 
 def test_control_values_cover_each_kind_of_widget():
-    assert widgets.control_values(W.IntSlider(min=10, max=50, step=10)) == [
+    assert explorer.control_values(W.IntSlider(min=10, max=50, step=10)) == [
         10,
         20,
         30,
@@ -50,30 +50,30 @@ def test_control_values_cover_each_kind_of_widget():
         50,
     ]
     assert np.allclose(
-        widgets.control_values(W.FloatSlider(min=0, max=1, step=0.25)),
+        explorer.control_values(W.FloatSlider(min=0, max=1, step=0.25)),
         [0, 0.25, 0.5, 0.75, 1],
     )
     assert np.allclose(
-        widgets.control_values(W.FloatLogSlider(base=10, min=-2, max=0, step=1)),
+        explorer.control_values(W.FloatLogSlider(base=10, min=-2, max=0, step=1)),
         [0.01, 0.1, 1.0],
     )
-    assert widgets.control_values(W.SelectionSlider(options=[0.9, 0.99])) == [
+    assert explorer.control_values(W.SelectionSlider(options=[0.9, 0.99])) == [
         0.9,
         0.99,
     ]
-    assert widgets.control_values(W.Dropdown(options=[("one", 1), ("two", 2)])) == [1, 2]
-    assert widgets.control_values(W.Checkbox()) == [False, True]
-    assert widgets.control_values(W.Text()) == []
+    assert explorer.control_values(W.Dropdown(options=[("one", 1), ("two", 2)])) == [1, 2]
+    assert explorer.control_values(W.Checkbox()) == [False, True]
+    assert explorer.control_values(W.Text()) == []
 
 
 def test_subsample_keeps_the_ends_and_the_current_value():
     values = list(range(100))
-    picked = widgets.subsample(values, 7, keep=42)
+    picked = explorer.subsample(values, 7, keep=42)
     assert len(picked) == 7 and picked[0] == 0 and picked[-1] == 99 and 42 in picked
     assert picked == sorted(picked)
-    assert widgets.subsample([1, 2, 3], 10, keep=2) == [1, 2, 3]
+    assert explorer.subsample([1, 2, 3], 10, keep=2) == [1, 2, 3]
     with pytest.raises(ValueError, match="count"):
-        widgets.subsample(values, 0, keep=1)
+        explorer.subsample(values, 0, keep=1)
 
 
 def test_default_grid_is_the_first_slider_and_a_small_second_control():
@@ -138,10 +138,10 @@ def test_static_html_is_self_contained_with_a_labelled_slider_per_control():
 
 def test_env_switch_picks_the_face(monkeypatch):
     ex = toy()
-    monkeypatch.delenv(widgets.STATIC_ENV, raising=False)
-    assert not widgets.static_mode()
+    monkeypatch.delenv(explorer.STATIC_ENV, raising=False)
+    assert not explorer.static_mode()
     with (
-        mock.patch.object(widgets, "display") as shown,
+        mock.patch.object(explorer, "display") as shown,
         mock.patch.object(widgets.Explorer, "render_frames") as frames,
     ):
         ex._ipython_display_()
@@ -150,15 +150,15 @@ def test_env_switch_picks_the_face(monkeypatch):
     assert isinstance(box, W.VBox) and ex.output in box.children
     assert bytes(ex.output.value).startswith(b"\x89PNG")
 
-    monkeypatch.setenv(widgets.STATIC_ENV, "1")
-    assert widgets.static_mode()
-    with mock.patch.object(widgets, "display") as shown:
+    monkeypatch.setenv(explorer.STATIC_ENV, "1")
+    assert explorer.static_mode()
+    with mock.patch.object(explorer, "display") as shown:
         ex._ipython_display_()
     (bundle,), kwargs = shown.call_args
     assert kwargs == {"raw": True} and "coursekit-explorer" in bundle["text/html"]
     assert "0x" not in bundle["text/plain"]  # no stray repr
-    monkeypatch.setenv(widgets.STATIC_ENV, "0")
-    assert not widgets.static_mode()
+    monkeypatch.setenv(explorer.STATIC_ENV, "0")
+    assert not explorer.static_mode()
 
 
 def test_a_live_move_ships_a_new_png():
