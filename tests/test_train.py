@@ -278,3 +278,40 @@ def test_bad_arguments():
         fit(X=np.zeros((30, 3)))
     with pytest.raises(TypeError, match="schedule"):
         fit(schedule=0.1)
+
+
+@pytest.fixture
+def two_blas_threads():
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(2, user_api="blas"):  # make test runs with one
+        yield
+
+
+def test_blas_threads_are_limited_while_training_and_restored(two_blas_threads):
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before and all(k == 2 for k in before)
+    X, y = toy(40)
+    seen = []
+    for threads, expected in ((1, [1] * len(before)), (None, before)):
+        model = nn.MLP([2, 4, 3], rng=0)
+        train.fit(
+            model,
+            nn.cross_entropy,
+            optim.SGD(model.parameters(), lr=0.1),
+            X,
+            y,
+            epochs=1,
+            batch_size=20,
+            blas_threads=threads,
+            callback=lambda *_: seen.append(blas_threads()),
+        )
+        assert seen[-1] == expected
+        assert blas_threads() == before
+    with pytest.raises(ValueError, match="blas_threads"):
+        train.fit(model, nn.cross_entropy, optim.SGD(model.parameters(), lr=0.1), X, y, 1, 20, blas_threads=0)
