@@ -4,6 +4,7 @@ differences and torch; the sparse data generator."""
 
 import numpy as np
 import pytest
+from _torch import import_torch
 
 from coursekit import adaptive, moments, optim
 from coursekit.landscapes import Quadratic, run
@@ -72,7 +73,7 @@ def test_adam_effective_rate_multiplies_m_hat():
 
 
 def test_effective_rates_against_torch():
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     g = _stream(T=30)
     for method, make in [
         ("AdaGrad", lambda p: torch.optim.Adagrad([p], lr=0.05)),
@@ -190,7 +191,7 @@ def test_logistic_gradient_hessian_and_minimizer():
 
 
 def test_logistic_against_torch():
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     X, y, _ = adaptive.sparse_logistic(100, [1.0, 0.3], seed=2)
     J = adaptive.Logistic(X, y, l2=0.05)
     theta = np.array([0.7, -1.1])

@@ -3,6 +3,7 @@ differences, coursekit's Tensor and torch; activation derivatives; the counts.""
 
 import numpy as np
 import pytest
+from _torch import import_torch
 
 from coursekit import manual_backprop as mb
 from coursekit import nn
@@ -77,7 +78,7 @@ def test_gradients_match_coursekit_tensor(name):
 
 @pytest.mark.parametrize("name", mb.ACTIVATIONS)
 def test_gradients_match_torch(name):
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     params, X, y = _problem(binary=True)
     value, grads, _ = mb.loss_and_grad(params, X, y, name, "bce")
     leaves = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for layer in params for p in layer]
@@ -173,7 +174,7 @@ def test_bad_input_raises():
 def test_relu_kink_convention_matches_torch():
     # ReLU'(0): the lesson says PyTorch, coursekit's Tensor and this module
     # all use 0 there
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     x = torch.zeros(3, dtype=torch.float64, requires_grad=True)
     torch.relu(x).sum().backward()
     assert x.grad.tolist() == [0.0, 0.0, 0.0]

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _torch import import_torch
 
 from coursekit import landscapes, optim
 from coursekit import momentum as mo
@@ -219,7 +220,7 @@ def test_two_forms_agree_for_a_constant_rate_and_not_for_a_schedule():
 
 
 def test_against_torch():
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     x0 = np.array([2.0, 1.0, -1.0])
     sched = np.where(np.arange(40) < 15, 0.5, 0.05)
     for nesterov in (False, True):

@@ -5,12 +5,11 @@ finite differences, scipy.optimize."""
 
 import numpy as np
 import pytest
+import scipy.optimize as scipy_optimize
 
 from coursekit import landscapes as ls
 from coursekit import optim
 from coursekit import second_order as so
-
-scipy_optimize = pytest.importorskip("scipy.optimize")
 
 
 # ------------------------------------------------------------------ the move
