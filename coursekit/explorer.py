@@ -167,6 +167,10 @@ class _LayeredCanvas(FigureCanvasAgg):
             cache["renderer"] is not renderer or cache["figure"] != self._ck_figure_key() or cache["axes"] != axes
         ):
             cache = None
+
+        def overlap(j, k):  # Axes j's layer and Axes k's share pixels
+            return (cache["covers"][k] & cache["masks"][j]).any() or (cache["covers"][j] & cache["masks"][k]).any()
+
         if cache is not None:
             changed = {
                 k
@@ -176,12 +180,7 @@ class _LayeredCanvas(FigureCanvasAgg):
             masks, covers = cache["masks"], cache["covers"]
             # Layers that share pixels are drawn again together, in order.
             while True:
-                more = {
-                    j
-                    for j in range(len(axes))
-                    if j not in changed
-                    and any((covers[k] & masks[j]).any() or (covers[j] & masks[k]).any() for k in changed)
-                }
+                more = {j for j in range(len(axes)) if j not in changed and any(overlap(j, k) for k in changed)}
                 if not more:
                     break
                 changed |= more
@@ -218,12 +217,7 @@ class _LayeredCanvas(FigureCanvasAgg):
             if ax.patch.get_visible():
                 _fill_box(covers[k], ax.patch.get_window_extent(renderer))
             cache["keys"][k] = keys[k]
-        if len(changed) < len(axes) and any(
-            (covers[k] & masks[j]).any() or (covers[j] & masks[k]).any()
-            for k in changed
-            for j in range(len(axes))
-            if j not in changed
-        ):
+        if any(overlap(j, k) for k in changed for j in range(len(axes)) if j not in changed):
             self._ck_cache = None  # a layer drawn again now shares pixels with one kept: draw them all
             return self.draw()
         cache["layers"] = buf.copy()
