@@ -85,7 +85,7 @@ def trajectory_time(cls, repeats=20, **hyper):
 
 
 def main():
-    try:  # BLAS (our one-pass axpy) on one thread too, for a fair comparison
+    try:  # numpy and torch alike on one thread, for a fair comparison
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)

@@ -56,12 +56,6 @@ import numbers
 
 import numpy as np
 
-try:  # BLAS axpy: y += a x in one pass, like torch's add_(x, alpha=a)
-    from scipy.linalg.blas import daxpy as _daxpy
-    from scipy.linalg.blas import saxpy as _saxpy
-except ImportError:  # pragma: no cover
-    _daxpy = _saxpy = None
-
 __all__ = [
     "Optimizer",
     "SGD",
@@ -111,7 +105,7 @@ def _param_array(p, where):
         raise TypeError(
             f"{where} must be a float numpy array or an object with a .data array (a Tensor), got {type(p).__name__}"
         )
-    if not np.issubdtype(arr.dtype, np.floating):
+    if arr.dtype.kind != "f":  # float16/32/64 (not int, bool or complex)
         raise TypeError(
             f"{where} has dtype {arr.dtype}; an in-place update would truncate it, "
             f"so pass a float array (e.g. x.astype(float))"
@@ -119,29 +113,6 @@ def _param_array(p, where):
     if not arr.flags.writeable:
         raise ValueError(f"{where} is read-only; pass a writeable array")
     return arr
-
-
-def _axpy(y, a, x):
-    """``y += a * x`` in place, in one pass over memory (BLAS axpy) when the arrays allow it.
-
-    Plain numpy needs two passes (a temporary ``a * x``, then the add); torch's
-    ``y.add_(x, alpha=a)`` needs one. The result is the same to round-off.
-    """
-    blas = {np.dtype(np.float64): _daxpy, np.dtype(np.float32): _saxpy}.get(y.dtype)
-    if (
-        blas is not None
-        and x.dtype == y.dtype
-        and y.size >= 4096
-        and y.flags.c_contiguous
-        and x.flags.c_contiguous
-        and y.flags.aligned
-    ):
-        flat = y.reshape(-1)
-        out = blas(x.reshape(-1), flat, a=a)
-        if out is not flat:  # BLAS worked on a copy: write it back
-            flat[...] = out
-    else:
-        y += a * x
 
 
 class Optimizer:
@@ -159,7 +130,7 @@ class Optimizer:
         self.defaults = self._check_group(dict(defaults), "")
         self.param_groups: list[dict] = []
         self.state: dict[int, dict] = {}
-        self._scratch: dict[int, np.ndarray] = {}  # work arrays, so big steps allocate nothing
+        self._scratch: dict[int, np.ndarray] = {}  # a work array per parameter, reused from step to step
         if isinstance(params, np.ndarray) or hasattr(params, "data"):
             raise TypeError(
                 f"params must be an iterable of parameters (e.g. [x]), got a single {type(params).__name__}"
@@ -227,24 +198,27 @@ class Optimizer:
         for k, group in enumerate(self.param_groups):  # a schedule may have written a bad lr
             self._check_group(group, f"param_groups[{k}] ")
         work, i = [], 0
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = grads[i]
-                theta = _param_array(p, f"parameter {i}")
-                if g is not None:
-                    g = np.asarray(g)
-                    if g.dtype.kind not in "fiu":
-                        raise TypeError(f"grads[{i}] must be a real array, got dtype {g.dtype}")
-                    if g.shape != theta.shape:
-                        raise ValueError(f"grads[{i}] has shape {g.shape} but parameter {i} has shape {theta.shape}")
-                    with np.errstate(over="ignore", invalid="ignore"):  # a sum is a fast first check
-                        suspect = not np.isfinite(np.add.reduce(g, axis=None))
-                    if suspect and not np.isfinite(g).all():
-                        raise FloatingPointError(
-                            f"grads[{i}] (the gradient of parameter {i}) contains inf or nan; no parameter was changed"
-                        )
-                    work.append((group, i, theta, g.astype(theta.dtype, copy=False)))
-                i += 1
+        with np.errstate(over="ignore", invalid="ignore"):  # for the sums below
+            for group in self.param_groups:
+                for p in group["params"]:
+                    g = grads[i]
+                    theta = _param_array(p, f"parameter {i}")
+                    if g is not None:
+                        g = np.asarray(g)
+                        if g.dtype.kind not in "fiu":
+                            raise TypeError(f"grads[{i}] must be a real array, got dtype {g.dtype}")
+                        if g.shape != theta.shape:
+                            raise ValueError(
+                                f"grads[{i}] has shape {g.shape} but parameter {i} has shape {theta.shape}"
+                            )
+                        # a finite sum is a fast first check; a sum can overflow, so look closer then
+                        if not np.isfinite(np.add.reduce(g, axis=None)) and not np.isfinite(g).all():
+                            raise FloatingPointError(
+                                f"grads[{i}] (the gradient of parameter {i}) contains inf or nan; "
+                                "no parameter was changed"
+                            )
+                        work.append((group, i, theta, g.astype(theta.dtype, copy=False)))
+                    i += 1
         return work
 
     def step(self, grads=None):
@@ -384,26 +358,21 @@ class SGD(Optimizer):
     def _update(self, theta, g, state, group, w):
         alpha, beta, lam = group["lr"], group["momentum"], group["weight_decay"]
         tau = group["dampening"]
-        # w (scratch) holds the modified gradient; no temporaries: each line is one pass
+        # w (scratch) holds the modified gradient, so the caller's g is never written
         if lam != 0:
-            np.copyto(w, g)
-            _axpy(w, lam, theta)  # g <- g + lambda theta
-            g = w
+            g = np.add(g, lam * theta, out=w)  # g <- g + lambda theta
         if beta != 0:
             b = state.get("momentum_buffer")
             if b is None:
                 b = state["momentum_buffer"] = g.copy()  # b <- g                     (first step)
             else:
                 b *= beta
-                _axpy(b, 1 - tau, g)  # b <- beta b + (1 - tau) g
+                b += (1 - tau) * g  # b <- beta b + (1 - tau) g
             if group["nesterov"]:
-                if g is not w:
-                    np.copyto(w, g)
-                _axpy(w, beta, b)  # g <- g + beta b            (Nesterov)
-                g = w
+                g = np.add(g, beta * b, out=w)  # g <- g + beta b            (Nesterov)
             else:
                 g = b  # g <- b
-        _axpy(theta, -alpha, g)  # theta <- theta - alpha g
+        theta -= alpha * g  # theta <- theta - alpha g
 
 
 class Adagrad(Optimizer):
@@ -459,7 +428,7 @@ class Adagrad(Optimizer):
         r += g * g  # r <- r + g^2
         d = np.sqrt(r, out=w)
         d += eps  # d = sqrt(r) + eps   (eps outside the root)
-        _axpy(theta, -alpha_t, np.divide(g, d, out=w))  # theta <- theta - alpha_t g / d
+        theta -= alpha_t * np.divide(g, d, out=w)  # theta <- theta - alpha_t g / d
 
 
 class RMSprop(Optimizer):
@@ -522,10 +491,10 @@ class RMSprop(Optimizer):
         if lam != 0:
             g = g + lam * theta  # g <- g + lambda theta
         r *= rho
-        _axpy(r, 1 - rho, g * g)  # r <- rho r + (1 - rho) g^2
+        r += (1 - rho) * np.multiply(g, g, out=w)  # r <- rho r + (1 - rho) g^2
         if group["centered"]:
             gbar = state["grad_avg"]
-            _axpy(gbar, 1 - rho, g - gbar)  # gbar <- rho gbar + (1 - rho) g
+            gbar += (1 - rho) * np.subtract(g, gbar, out=w)  # gbar <- rho gbar + (1 - rho) g
             d = np.sqrt(r - gbar * gbar, out=w)  # d = sqrt(r - gbar^2) + eps
         else:
             d = np.sqrt(r, out=w)  # d = sqrt(r) + eps   (eps outside the root)
@@ -536,9 +505,9 @@ class RMSprop(Optimizer):
             b = state["momentum_buffer"]
             b *= beta
             b += np.divide(g, d, out=w)  # b <- beta b + g / d
-            _axpy(theta, -alpha, b)  # theta <- theta - alpha b
+            theta -= alpha * b  # theta <- theta - alpha b
         else:
-            _axpy(theta, -alpha, np.divide(g, d, out=w))  # theta <- theta - alpha g / d
+            theta -= alpha * np.divide(g, d, out=w)  # theta <- theta - alpha g / d
 
 
 class Adam(Optimizer):
@@ -605,16 +574,16 @@ class Adam(Optimizer):
             theta *= 1 - alpha * lam  # theta <- (1 - alpha lambda) theta   (AdamW)
         elif lam != 0:
             g = g + lam * theta  # g <- g + lambda theta             (Adam: L2)
-        _axpy(s, 1 - beta1, np.subtract(g, s, out=w))  # s <- beta1 s + (1 - beta1) g   (= s + (1 - beta1)(g - s))
+        s += (1 - beta1) * np.subtract(g, s, out=w)  # s <- beta1 s + (1 - beta1) g   (= s + (1 - beta1)(g - s))
         r *= beta2
-        _axpy(r, 1 - beta2, np.multiply(g, g, out=w))  # r <- beta2 r + (1 - beta2) g^2
+        r += (1 - beta2) * np.multiply(g, g, out=w)  # r <- beta2 r + (1 - beta2) g^2
         if group["amsgrad"]:
             r = np.maximum(state["max_exp_avg_sq"], r, out=state["max_exp_avg_sq"])  # r <- max(r_max, r)
         step_size = alpha / (1 - beta1**t)  # alpha s_hat = alpha s / (1 - beta1^t)
         d = np.sqrt(r, out=w)
         d /= (1 - beta2**t) ** 0.5  # sqrt(r_hat) = sqrt(r) / sqrt(1 - beta2^t)
         d += eps  # d = sqrt(r_hat) + eps   (eps outside the root)
-        _axpy(theta, -step_size, np.divide(s, d, out=w))  # theta <- theta - alpha s_hat / d
+        theta -= step_size * np.divide(s, d, out=w)  # theta <- theta - alpha s_hat / d
 
 
 class AdamW(Adam):

@@ -174,7 +174,7 @@ def test_skipped_parameter_matches_torch():
     ],
 )
 def test_large_parameters_match_torch(name, hyper):
-    """Big contiguous arrays take the one-pass BLAS path (float64 and float32 alike)."""
+    """Big arrays (float64 and float32) match too, not only the small ones of the other tests."""
     run_both(name, hyper, shapes=((100, 100), (5000,)), steps=5)
     x = np.random.default_rng(0).normal(size=(80, 80)).astype(np.float32)
     tx = torch.tensor(x.copy())
@@ -184,7 +184,10 @@ def test_large_parameters_match_torch(name, hyper):
         opt.step([g])
         tx.grad = torch.tensor(g)
         topt.step()
-    np.testing.assert_allclose(x, tx.numpy(), rtol=1e-5, atol=1e-6)
+    # float32 round-off: torch fuses y + a x where numpy rounds a x first, so allow
+    # 4 units in the last place of the largest entry (the largest reach about 190)
+    ulp = np.spacing(np.abs(tx.numpy()).max())
+    np.testing.assert_allclose(x, tx.numpy(), rtol=0, atol=4 * ulp)
 
 
 def _torch_sgd_path(grad, x0, steps, **hyper):
