@@ -22,12 +22,13 @@ $(STAMP): requirements.txt pyproject.toml
 # would not re-run the lessons: tools/cache_key.py drops it (and Sphinx's environment) when coursekit changed.
 # The kernels draw inline whatever MPLBACKEND the caller set (with Agg a page would
 # lose every figure), and tools/check_book.py fails a page without figures or over 5 MB.
+# tools/build_book.py is jupyter-book's command line with the kernels on IPC sockets.
 # COURSEKIT_STATIC_EXPLORERS: each explorer renders as kernel-free HTML (frames over a
 # grid of its main control(s), a range slider swapping them); notebooks elsewhere stay live.
 book: export COURSEKIT_STATIC_EXPLORERS = 1
 book: $(STAMP)
 	$(BIN)/python tools/cache_key.py
-	MPLBACKEND=module://matplotlib_inline.backend_inline $(BIN)/jupyter-book build . --warningiserror --keep-going
+	MPLBACKEND=module://matplotlib_inline.backend_inline $(BIN)/python tools/build_book.py build . --warningiserror --keep-going
 	$(BIN)/python tools/check_book.py
 	@echo "The book: file://$(CURDIR)/_build/html/index.html"
 
@@ -35,11 +36,14 @@ book: $(STAMP)
 # oversubscribed OpenBLAS threads spin and slow small matrix products badly.
 # A stalled kernel fails its cell after 300 s (nbval's default is 2000 s) and that cell,
 # and only a timed-out cell, is run once more (pytest-rerunfailures; see conftest.py).
+# The kernels draw inline whatever MPLBACKEND the caller set; a lesson that displays no
+# image fails (conftest.py).
 # ruff lints and checks the formatting of coursekit, tests, tools and the lessons first.
 test: $(STAMP)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider \
+	MPLBACKEND=module://matplotlib_inline.backend_inline OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider \
 		--nbval-cell-timeout=300 --reruns 1 --only-rerun "Timeout of [0-9.]+ seconds exceeded" tests lessons
 
 bench: $(STAMP)

@@ -5,33 +5,44 @@ timed out (a stalled kernel; never a failing assertion). nbval marks every cell
 after a timed-out one as "expected to fail", which would turn a real failure later
 in that notebook into an xfail; we switch that off, so every cell is judged as usual.
 
-nbval's kernels talk over IPC (Unix) sockets instead of TCP on loopback, as
-benchmarks/notebooks.py's do: on this kind of machine a reply over TCP was lost now
-and then, and ipykernel warns that TCP carries the messages unencrypted.
-"""
+nbval's kernels talk over IPC (Unix) sockets instead of TCP on loopback
+(tools/ipc_kernels.py says why).
 
-import atexit
-import os
-import shutil
-import tempfile
-import uuid
+Every lesson draws figures, so a lesson whose run displayed no image has lost them
+(MPLBACKEND=Agg in the environment, or code that switched the backend): its last
+cell fails. `make test` and `make book` both select the inline backend.
+"""
 
 import nbval.kernel
 import pytest
-from jupyter_client.manager import KernelManager
+from nbval.plugin import IPyNbCell
 
-_SOCKETS = tempfile.mkdtemp(prefix="nbval-kernels-")
-atexit.register(shutil.rmtree, _SOCKETS, ignore_errors=True)
-
-
-class IPCKernelManager(KernelManager):
-    """A kernel on IPC sockets named ``<dir>/<uuid>-<n>``; jupyter_client removes them at shutdown."""
-
-    def __init__(self, **kwargs):
-        super().__init__(transport="ipc", ip=os.path.join(_SOCKETS, uuid.uuid4().hex[:12]), **kwargs)
-
+from tools.ipc_kernels import IPCKernelManager
 
 nbval.kernel.KernelManager = IPCKernelManager  # nbval builds its KernelManager from this name
+
+_last_cell = {}  # notebook file -> its last cell item
+_images = set()  # notebook files that displayed an image
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if isinstance(item, IPyNbCell):
+            _last_cell[item.parent] = item
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    if isinstance(item, IPyNbCell):
+        if any("image/png" in out.get("data", {}) for out in item.test_outputs or []):
+            _images.add(item.parent)
+        if _last_cell.get(item.parent) is item and item.parent not in _images:
+            raise AssertionError(
+                f"{item.parent.name} ran without displaying a single image: is MPLBACKEND set to a "
+                "non-inline backend (e.g. Agg)? `make test` selects the inline one"
+            )
+    return result
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -41,7 +41,7 @@ for name in sorted(lessons(toc)):
     figures = sum(out.split("</div>\n</div>")[0].count("<img") for out in outputs)
     srcs = set(re.findall(r'<img[^>]*\ssrc="(?!data:)([^"]+)"', text))
     size = page.stat().st_size + sum((page.parent / s).stat().st_size for s in srcs if (page.parent / s).is_file())
-    print(f"{name}: {figures} figures in cell outputs, {size / 1e6:.2f} MB")
+    print(f"{name}: {figures} figure{'s' * (figures != 1)} in cell outputs, {size / 1e6:.2f} MB")
     if figures == 0:
         problems.append(f"{name}: no figure in any cell output (was MPLBACKEND set?)")
     if size >= LIMIT:
