@@ -52,11 +52,16 @@ def visible_part(traj, extent):
     return path[:stop]
 
 
+def loss_gap(traj, minimum: float = 0.0) -> np.ndarray:
+    """``J(theta_k) - minimum`` for k = 0, 1, ..., floored at 1e-16 for a log scale."""
+    return np.maximum(traj.losses - minimum, 1e-16)
+
+
 def loss_curves(trajectories: dict, ax=None, minimum: float = 0.0):
     """The loss gap ``J(theta_k) - minimum`` against step k, on a log scale."""
     ax = _axes(ax, figsize=(5, 3.5))
     for label, traj in trajectories.items():
-        gap = np.maximum(traj.losses - minimum, 1e-16)
+        gap = loss_gap(traj, minimum)
         if traj.diverged:
             label = f"{label} (diverged at step {traj.diverged_at})"
         ax.semilogy(np.arange(len(gap)), gap, label=label)

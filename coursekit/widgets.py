@@ -31,18 +31,21 @@ def gradient_descent_explorer(
         "start_x": W.FloatSlider(value=theta0[0], min=x0, max=x1, step=0.1, description="θ₀[0]"),
         "start_y": W.FloatSlider(value=theta0[1], min=y0, max=y1, step=0.1, description="θ₀[1]"),
     }
-    # The contours never change: draw them once, then only move the path's line.
+    # The contours and axes never change: draw them once, then only move the lines
+    # (clearing the log axis each move rebuilt its ticks: most of a move's time).
     plots.contour_paths(landscape, {}, extent, ax=ax_path)
     (path_line,) = ax_path.plot([], [], "r.-", ms=3, lw=1)
     status = ax_path.set_title("")
+    (gap_line,) = ax_loss.semilogy([0], [1])
+    ax_loss.set(xlabel="step $k$", ylabel=r"$J(\theta_k) - J(\theta^\star)$")
 
     def draw(fig, lr, steps, start_x, start_y):
         traj = gradient_descent(landscape, [start_x, start_y], lr, steps)
         path_line.set_data(*plots.visible_part(traj, extent).T)
         status.set_text(f"η = {lr:.3g}: {traj.reason}")
-        ax_loss.clear()
-        plots.loss_curves({f"η = {lr:.3g}": traj}, ax=ax_loss, minimum=landscape.minimum)
-        ax_loss.set_xlim(0, steps)
+        gap = plots.loss_gap(traj, landscape.minimum)
+        gap_line.set_data(np.arange(len(gap)), gap)
+        ax_loss.set(xlim=(0, steps), ylim=(gap.min() / 3, gap.max() * 3))
         return traj
 
     return Explorer(fig, draw, controls)
