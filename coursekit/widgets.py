@@ -417,8 +417,15 @@ def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 50
     ax_mc.set_ylim(0.5 * activation, 1.5 * activation)
     plots.train_val_curves({"run": first}, ax=ax_fit)
     train_line, val_line = ax_fit.get_lines()
+    # One scale for every run: the runs compare at a glance, and the axes (most of
+    # the drawing) stay as they are from move to move.
+    top = max(max(max(h.train_loss), max(h.val_loss)) for h in histories.values())
+    ax_fit.set(xlim=(0, max(max(h.epoch) for h in histories.values())), ylim=(0, 1.05 * top))
     title = ax_fit.set_title("", fontsize=10)
-    state = {"band": ax_mc.collections[0]}
+    band_area = ax_mc.collections[0]
+    # Above the axis (zorder 1.5), so that the canvas keeps the ticks and labels drawn
+    # below it as pixels while the band changes; still below the lines (2).
+    band_area.set_zorder(1.6)
 
     def draw(fig, p, width):
         layer = nn.Dropout(p, rng=seed)  # the same uniforms for every p
@@ -426,13 +433,11 @@ def dropout_explorer(histories: dict, activation: float = 1.0, samples: int = 50
         means = moments.running_mean(masked)
         band = 2 * moments.dropout_std(activation, p) / np.sqrt(k)
         mean_line.set_data(k, means)
-        state["band"].remove()
-        state["band"] = ax_mc.fill_between(k, activation - band, activation + band, color="0.85", zorder=0)
+        band_area.set_data(k, activation - band, activation + band)
         ax_mc.set_title(f"p = {p}: mean of {samples} masks = {means[-1]:.3f}", fontsize=10)
         h = histories[p, width]
         train_line.set_data(h.epoch, h.train_loss)
         val_line.set_data(h.epoch, h.val_loss)
-        ax_fit.set(xlim=(0, max(h.epoch)), ylim=(0, 1.05 * max(max(h.train_loss), max(h.val_loss))))
         title.set_text(f"p = {p}, width {width}: final gap {h.val_loss[-1] - h.train_loss[-1]:.3f}")
         return {"masked": masked, "running_mean": means, "band": band, "history": h}
 
