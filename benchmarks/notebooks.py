@@ -19,7 +19,6 @@ N times (default 3), each in a fresh kernel, while a probe records the pauses. C
 --cells lists every cell whose estimate is over half a second.
 """
 
-import glob
 import os
 import pathlib
 import sys
@@ -56,17 +55,19 @@ def run(path, hiccups):
         resources={"metadata": {"path": str(ROOT / "lessons")}},
     )
     windows = []
-    with client.setup_kernel():
-        pid = client.km.provisioner.pid
-        cpu_start = cpu_seconds(pid)
-        for index, cell in enumerate(nb.cells[:-1]):
-            t0 = time.perf_counter()
-            client.execute_cell(cell, index)
-            windows.append((t0, time.perf_counter()))
-        cpu = cpu_seconds(pid) - cpu_start
-        client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
-    for socket in glob.glob(sockets + "-*"):
-        os.remove(socket)
+    try:
+        with client.setup_kernel():
+            pid = client.km.provisioner.pid
+            cpu_start = cpu_seconds(pid)
+            for index, cell in enumerate(nb.cells[:-1]):
+                t0 = time.perf_counter()
+                client.execute_cell(cell, index)
+                windows.append((t0, time.perf_counter()))
+            cpu = cpu_seconds(pid) - cpu_start
+            client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+    finally:
+        # nbclient shuts down only a kernel it started itself; this one (and its sockets) is ours
+        client.km.shutdown_kernel(now=True)
     time.sleep(0.1)  # let the probe log a pause that ended with the last cell
     cells = [(t1 - t0, p) for (t0, t1), p in zip(windows, hiccups.paused(windows))]
     return cells, cpu, float(nb.cells[-1].outputs[0]["text"]), nb.cells[:-1]
