@@ -11,8 +11,8 @@ Needs Chromium and its driver (Debian: ``apt-get install chromium chromium-drive
 and selenium (``pip install selenium``); not part of ``make test``.
 
 Run after ``make book``:  .venv/bin/python tools/check_static_explorers.py [page.html ...]
-Exits non-zero if an explorer does not respond, a page requests a remote URL,
-or a page is over 5 MB.
+Exits non-zero if a lesson page has no explorer, an explorer does not respond, a
+page requests a remote URL, or a page is over 5 MB.
 """
 
 import json
@@ -21,9 +21,11 @@ import re
 import sys
 
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LIMIT_MB = 5.0
@@ -81,7 +83,12 @@ def check_page(drv, page: pathlib.Path) -> dict:
         "moved": 0,
         "failures": [],
     }
-    for box in drv.find_elements(By.CSS_SELECTOR, "div.coursekit-explorer"):
+    try:  # (once in a while the page was not there yet when drv.get returned)
+        boxes = WebDriverWait(drv, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "div.coursekit-explorer"))
+    except TimeoutException:
+        boxes = []
+        result["failures"].append("no explorer on the page (every lesson has one)")
+    for box in boxes:
         result["explorers"] += 1
         img = box.find_element(By.TAG_NAME, "img")
         inputs = box.find_elements(By.CSS_SELECTOR, "input[type=range]")
@@ -100,7 +107,8 @@ def check_page(drv, page: pathlib.Path) -> dict:
             else:
                 ok = False
                 result["failures"].append(
-                    f"{label}: figure changed {after_src != before_src}, value {before_val!r} -> {after_val!r}"
+                    f"{label} does not respond: figure changed {after_src != before_src}, "
+                    f"value {before_val!r} -> {after_val!r}"
                 )
         result["responding"] += ok
     result["remote"] = remote_requests(drv)
@@ -125,7 +133,7 @@ def main(argv):
                 f"{r['moved']:>7d}/{r['controls']:<6d} {len(r['remote']):10d} {r['MB']:6.2f}"
             )
             for f in r["failures"]:
-                print("    does not respond:", f)
+                print("   ", f)
             for url in r["remote"][:5]:
                 print("    remote request:", url)
             bad |= r["responding"] < r["explorers"] or bool(r["remote"]) or r["MB"] > LIMIT_MB or bool(r["failures"])
