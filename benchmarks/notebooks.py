@@ -22,15 +22,16 @@ N times (default 3), each in a fresh kernel, while a probe records the pauses. C
 import os
 import pathlib
 import sys
-import tempfile
 import time
 
 import nbformat
 from _machine import Hiccups, reference_ms
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from ipc_kernels import AsyncIPCKernelManager  # noqa: E402  (the kernels of make test and make book)
+
 # Appended to a copy of each notebook: the kernel's own peak resident set, in MB.
 PEAK = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
 
@@ -45,29 +46,25 @@ def run(path, hiccups):
     """One execution in a fresh kernel: per-cell (wall, paused) seconds, kernel CPU s, peak MB, cells."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PEAK))
-    # IPC sockets, not TCP on loopback: over TCP a reply was lost here now and then,
-    # leaving the client waiting on an idle kernel for minutes.
-    sockets = tempfile.mktemp(prefix="kernel-")
+    # The kernel on IPC sockets, as make test's and make book's (tools/ipc_kernels.py);
+    # nbclient creates its manager, so it also shuts the kernel down after the last cell.
     client = NotebookClient(
         nb,
         timeout=600,
-        km=KernelManager(kernel_name="python3", transport="ipc", ip=sockets),
+        kernel_name="python3",
+        kernel_manager_class=AsyncIPCKernelManager,
         resources={"metadata": {"path": str(ROOT / "lessons")}},
     )
     windows = []
-    try:
-        with client.setup_kernel():
-            pid = client.km.provisioner.pid
-            cpu_start = cpu_seconds(pid)
-            for index, cell in enumerate(nb.cells[:-1]):
-                t0 = time.perf_counter()
-                client.execute_cell(cell, index)
-                windows.append((t0, time.perf_counter()))
-            cpu = cpu_seconds(pid) - cpu_start
-            client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
-    finally:
-        # nbclient shuts down only a kernel it started itself; this one (and its sockets) is ours
-        client.km.shutdown_kernel(now=True)
+    with client.setup_kernel():
+        pid = client.km.provisioner.pid
+        cpu_start = cpu_seconds(pid)
+        for index, cell in enumerate(nb.cells[:-1]):
+            t0 = time.perf_counter()
+            client.execute_cell(cell, index)
+            windows.append((t0, time.perf_counter()))
+        cpu = cpu_seconds(pid) - cpu_start
+        client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
     time.sleep(0.1)  # let the probe log a pause that ended with the last cell
     cells = [(t1 - t0, p) for (t0, t1), p in zip(windows, hiccups.paused(windows))]
     return cells, cpu, float(nb.cells[-1].outputs[0]["text"]), nb.cells[:-1]

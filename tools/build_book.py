@@ -13,8 +13,8 @@ from ipc_kernels import AsyncIPCKernelManager
 from jupyter_book.cli.main import main
 
 
-def execute_over_ipc(nb, cwd=None, **kwargs):
-    return nbclient.execute(nb, cwd=cwd, kernel_manager_class=AsyncIPCKernelManager, **kwargs)
+def execute_over_ipc(nb, **kwargs):
+    return nbclient.execute(nb, kernel_manager_class=AsyncIPCKernelManager, **kwargs)
 
 
 executors.executenb = execute_over_ipc  # the name single_nb_execution calls

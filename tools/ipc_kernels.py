@@ -1,8 +1,8 @@
 """Jupyter kernel managers whose kernels talk over IPC (Unix) sockets, not TCP on loopback.
 
-Used by nbval in `make test` (conftest.py) and by the book build (tools/build_book.py),
-as benchmarks/notebooks.py does: on this kind of machine a kernel's reply over TCP was
-lost now and then, and ipykernel warns that TCP carries the messages unencrypted.
+Used by nbval in `make test` (conftest.py), the book build (tools/build_book.py) and
+benchmarks/notebooks.py: on this kind of machine a kernel's reply over TCP was lost
+now and then, and ipykernel warns that TCP carries the messages unencrypted.
 Each kernel's sockets are ``<dir>/<uuid>-<n>`` in one temporary directory, removed at
 exit; jupyter_client removes a kernel's own sockets when it shuts down.
 """
