@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 JOBS   ?= 2
 
-.PHONY: book test clean venv bench
+.PHONY: book test clean venv bench notebooks student
 
 venv: $(STAMP)
 
@@ -44,7 +44,17 @@ test: $(STAMP)
 	$(BIN)/ruff format --check --quiet .
 	MPLBACKEND=module://matplotlib_inline.backend_inline OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider \
-		--nbval-cell-timeout=300 --reruns 1 --only-rerun "Timeout of [0-9.]+ seconds exceeded" tests lessons
+		--nbval-cell-timeout=300 --reruns 1 --only-rerun "Timeout of [0-9.]+ seconds exceeded" tests lessons notebooks
+
+# The reader edition notebooks/NN_slug.ipynb (committed; tests/test_editions.py fails when it is
+# stale) and the student edition _build/student/NN_slug.ipynb (no solutions, code exercises
+# stubbed). Both take their numbers from a numbering-only Sphinx build in _build/numbers
+# (execution off, no pages written; about 10 s, less when only some lessons changed).
+notebooks: $(STAMP)
+	$(BIN)/python tools/reader_edition.py
+
+student: $(STAMP)
+	$(BIN)/python tools/reader_edition.py --student
 
 bench: $(STAMP)
 	cd benchmarks && for f in [!_]*.py; do ../$(BIN)/python $$f || exit 1; done
