@@ -133,3 +133,16 @@ def test_ipywidgets_7_7_is_accepted():
     assert len(specs) == 2
     for spec in specs:
         assert spec.contains("7.7.1") and spec.contains("8.1.5") and not spec.contains("7.6.5"), spec
+
+
+def test_book_without_solutions_config():
+    from tools.book_without_solutions import config_without_solutions
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    changed = config_without_solutions(config)
+    assert changed["sphinx"]["config"]["hide_solutions"] is True
+    for path in changed["sphinx"]["local_extensions"].values():
+        assert pathlib.Path(path).is_absolute() and pathlib.Path(path).is_dir()
+    # the rest is _config.yml's, and _config.yml itself is untouched
+    assert changed["sphinx"]["extra_extensions"] == config["sphinx"]["extra_extensions"]
+    assert "hide_solutions" not in config["sphinx"]["config"]
