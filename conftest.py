@@ -8,10 +8,12 @@ in that notebook into an xfail; we switch that off, so every cell is judged as u
 nbval's kernels talk over IPC (Unix) sockets instead of TCP on loopback
 (tools/ipc_kernels.py says why).
 
-Every lesson draws figures, so a lesson whose run displayed no image has lost them
-(MPLBACKEND=Agg in the environment, or code that switched the backend): its last
-cell fails. `make test` and `make book` both select the inline backend.
+Every lesson draws figures, so a lesson (lessons/ or its reader edition notebooks/)
+whose run displayed no image has lost them (MPLBACKEND=Agg in the environment, or code
+that switched the backend): its last cell fails. Test fixtures need draw nothing. `make test` and `make book` both select the inline backend.
 """
+
+from pathlib import Path
 
 import nbval.kernel
 import pytest
@@ -25,9 +27,12 @@ _last_cell = {}  # notebook file -> its last cell item
 _images = set()  # notebook files that displayed an image
 
 
+_DRAWING = {"lessons", "notebooks"}  # folders whose notebooks must display an image
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if isinstance(item, IPyNbCell):
+        if isinstance(item, IPyNbCell) and Path(item.parent.path).parent.name in _DRAWING:
             _last_cell[item.parent] = item
 
 
