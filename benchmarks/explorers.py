@@ -25,8 +25,21 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from _machine import Hiccups, reference_ms  # noqa: E402
 
-from coursekit import data, landscapes, nn, optim, train, widgets  # noqa: E402
+from coursekit import data, landscapes, nn, optim, train  # noqa: E402
 from coursekit import random_features as rf  # noqa: E402
+from coursekit.explorers import adam as adam_figures  # noqa: E402
+from coursekit.explorers import adaptive as adaptive_figures  # noqa: E402
+from coursekit.explorers import backprop as backprop_figures  # noqa: E402
+from coursekit.explorers import capacity as capacity_figures  # noqa: E402
+from coursekit.explorers import double_descent as double_descent_figures  # noqa: E402
+from coursekit.explorers import dropout as dropout_figures  # noqa: E402
+from coursekit.explorers import gradient_descent as gradient_descent_figures  # noqa: E402
+from coursekit.explorers import maximum_likelihood as maximum_likelihood_figures  # noqa: E402
+from coursekit.explorers import momentum as momentum_figures  # noqa: E402
+from coursekit.explorers import schedules as schedules_figures  # noqa: E402
+from coursekit.explorers import second_order as second_order_figures  # noqa: E402
+from coursekit.explorers import sgd_convergence as sgd_convergence_figures  # noqa: E402
+from coursekit.explorers import universal_approximation as universal_approximation_figures  # noqa: E402
 
 
 def time_moves(explorer, moves, hiccups):
@@ -60,7 +73,7 @@ def time_moves(explorer, moves, hiccups):
 def gradient_descent():
     x, y = data.linear_regression(n=50, seed=0)
     J = landscapes.LeastSquares(data.design_matrix(x), y)
-    explorer = widgets.gradient_descent_explorer(J, extent=(-5, 4, -5, 5), theta0=(2.5, -4.0))
+    explorer = gradient_descent_figures.gradient_descent_explorer(J, extent=(-5, 4, -5, 5), theta0=(2.5, -4.0))
     moves = [
         dict(lr=lr, steps=k, start_x=2.5, start_y=-4.0) for lr in (0.01, 0.1, 0.3, 0.33, 1.0) for k in (1, 100, 200)
     ]
@@ -68,7 +81,7 @@ def gradient_descent():
 
 
 def universal_approximation():
-    explorer = widgets.universal_approximation_explorer()
+    explorer = universal_approximation_figures.universal_approximation_explorer()
     moves = (
         [dict(target="sine", n=n, steepness=10.0) for n in range(1, 65, 4)]
         + [dict(target="sine", n=8, steepness=s) for s in np.geomspace(1.1, 90, 12)]
@@ -79,7 +92,9 @@ def universal_approximation():
 
 def maximum_likelihood():
     rng = np.random.default_rng(0)
-    explorer = widgets.maximum_likelihood_explorer(rng.normal(2.0, 1.5, 60), (rng.uniform(size=40) < 0.3).astype(float))
+    explorer = maximum_likelihood_figures.maximum_likelihood_explorer(
+        rng.normal(2.0, 1.5, 60), (rng.uniform(size=40) < 0.3).astype(float)
+    )
     moves = (
         [dict(model="Gaussian", mu=v) for v in np.linspace(0, 4, 15)]
         + [dict(model="Gaussian", sigma=v) for v in np.linspace(0.5, 3, 15)]
@@ -91,18 +106,18 @@ def maximum_likelihood():
 
 def sgd_convergence():
     x, y = data.linear_regression(n=50, seed=0)
-    explorer = widgets.sgd_convergence_explorer(x, y)
+    explorer = sgd_convergence_figures.sgd_convergence_explorer(x, y)
     moves = [
         dict(lr=lr, schedule=s, batch_size=b)
         for lr in (0.003, 0.03, 0.15)
-        for s in widgets.SGD_SCHEDULES
+        for s in sgd_convergence_figures.SGD_SCHEDULES
         for b in (1, 8, 50)
     ]
     return explorer, moves
 
 
 def adam_bias_correction():
-    explorer = widgets.adam_bias_explorer(max_steps=2000)
+    explorer = adam_figures.adam_bias_explorer(max_steps=2000)
     c = explorer.controls
     moves = [
         dict(beta1=b1, beta2=b2, noise=s, steps=k)
@@ -128,7 +143,7 @@ def dropout():
             val=(d.X_val, d.y_val),
             rng=1,
         )
-    explorer = widgets.dropout_explorer(histories)
+    explorer = dropout_figures.dropout_explorer(histories)
     return explorer, [dict(p=p, width=w) for p, w in histories] * 3
 
 
@@ -137,13 +152,13 @@ def double_descent():
     feats = rf.RandomReLUFeatures(5, 1000, seed=1)
     widths = np.unique(np.r_[np.arange(10, 200, 10), np.arange(200, 401, 50), np.arange(500, 1001, 100)])
     sweep = rf.WidthSweep(feats, task.X_train, task.X_test, widths)
-    explorer = widgets.double_descent_explorer(sweep, task.f_train, task.f_test)
+    explorer = double_descent_figures.double_descent_explorer(sweep, task.f_train, task.f_test)
     moves = [dict(noise=s, ridge=r, n=n) for s in (0.0, 0.5, 1.0) for r in (0.0, 1e-3, 1e-1) for n in (50, 100, 150)]
     return explorer, moves
 
 
 def second_order():
-    explorer = widgets.second_order_explorer()
+    explorer = second_order_figures.second_order_explorer()
     c = explorer.controls
     moves = [
         dict(method=meth, start_x=x, start_y=y, m=m)
@@ -157,7 +172,7 @@ def second_order():
 def backpropagation():
     # Runs are cached after their first move: time only first moves (a fresh explorer).
     X, y = data.two_moons(64, noise=0.1, seed=0)
-    explorer = widgets.backprop_explorer(X, y)
+    explorer = backprop_figures.backprop_explorer(X, y)
     c = explorer.controls
     moves = [
         dict(depth=d, activation=a, scale=s)
@@ -170,7 +185,7 @@ def backpropagation():
 
 def momentum():
     # Lesson 07: kappa, eta and mu; contours are redrawn only when kappa moves.
-    explorer = widgets.momentum_explorer()
+    explorer = momentum_figures.momentum_explorer()
     c = explorer.controls
     moves = (
         [dict(kappa=100, lr=1.0, momentum=m) for m in np.linspace(0.0, 0.99, 12)]
@@ -189,7 +204,7 @@ def learning_rate_schedules():
     A, A_val = rng.normal(size=(100, 20)), rng.normal(size=(400, 20))
     train_set = sgd_theory.FiniteSum(A, A @ theta + rng.normal(size=100))
     val_set = sgd_theory.FiniteSum(A_val, A_val @ theta + rng.normal(size=400))
-    explorer = widgets.schedule_explorer(train_set, val_set, steps=300, runs=20)
+    explorer = schedules_figures.schedule_explorer(train_set, val_set, steps=300, runs=20)
     c = explorer.controls
     moves = (
         [dict(family=f, lr=0.1, warmup=0, end_factor=0.01) for f in c["family"].options]
@@ -205,7 +220,7 @@ def learning_rate_schedules():
 
 def adaptive_methods():
     # Lesson 08: optimizer, eta, kappa and the turn; contours are redrawn only when the bowl changes.
-    explorer = widgets.adaptive_explorer()
+    explorer = adaptive_figures.adaptive_explorer()
     c = explorer.controls
     moves = [dict(method=m, lr=lr, kappa=100, turn=0.0) for m in c["method"].options for lr in (1e-3, 0.1, 10**0.5)] + [
         dict(method="AdaGrad", lr=0.1, kappa=k, turn=t) for k in c["kappa"].options for t in (0.0, 45.0)
@@ -215,7 +230,7 @@ def adaptive_methods():
 
 def capacity():
     # The lesson's setting: a pool of 160 points, 100 for validation, 1000 for testing.
-    explorer = widgets.capacity_explorer(
+    explorer = capacity_figures.capacity_explorer(
         *data.curve_fitting(160, seed=0), data.curve_fitting(100, seed=1), data.curve_fitting(1000, seed=2), noise=0.3
     )
     c = explorer.controls

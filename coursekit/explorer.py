@@ -7,7 +7,7 @@ benchmarks (to time a slider move). With a kernel the figure is a PNG in an
 ``Image`` widget, drawn on a layered canvas that keeps each Axes' unchanged
 ticks and labels between moves; in the built book (``COURSEKIT_STATIC_EXPLORERS``)
 the same explorer is HTML frames over a grid of its main controls.
-The lessons' explorers are in :mod:`coursekit.widgets`.
+The lessons' explorers are in :mod:`coursekit.explorers`, one module per chapter.
 """
 
 from __future__ import annotations

@@ -114,9 +114,9 @@ def test_gradient_descent_rejects_bad_start_and_steps(ls):
 
 
 def test_explorer_update_over_slider_ranges(ls):
-    from coursekit import widgets
+    from coursekit.explorers import gradient_descent as figures
 
-    explorer = widgets.gradient_descent_explorer(ls, extent=(-5, 4, -5, 5), theta0=(2.5, -4.0))
+    explorer = figures.gradient_descent_explorer(ls, extent=(-5, 4, -5, 5), theta0=(2.5, -4.0))
     c = explorer.controls
     for lr in (c["lr"].min, 0.0, c["lr"].max):
         lr = 10.0**lr

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from coursekit import plots  # noqa: E402
+from coursekit.explorers import dropout, maximum_likelihood, sgd_convergence  # noqa: E402
 
 
 def test_variance_vs_batch_leaves_out_zero_variance():
@@ -16,7 +16,7 @@ def test_variance_vs_batch_leaves_out_zero_variance():
     sizes = np.array([1, 2, 5, 10])
     exact = {"with": 4.0 / sizes, "without": 4.0 / sizes * (10 - sizes) / 9}
     measured = {"m with": exact["with"] * 1.01, "m without": np.r_[exact["without"][:-1], 3e-31]}
-    ax = plots.variance_vs_batch(sizes, measured, exact)
+    ax = sgd_convergence.variance_vs_batch(sizes, measured, exact)
     for line in ax.get_lines():
         assert np.all(np.asarray(line.get_ydata()) > 0.1)
     assert [len(line.get_xdata()) for line in ax.get_lines()] == [4, 4, 3, 3]
@@ -27,7 +27,7 @@ def test_variance_vs_batch_leaves_out_zero_variance():
 
 def test_estimator_means_labels_the_sample_sizes():
     ns = np.array([2, 3, 5, 10, 20, 50])
-    ax = plots.estimator_means(ns, {"simulated": 1 - 1 / ns}, truth=1.0)
+    ax = maximum_likelihood.estimator_means(ns, {"simulated": 1 - 1 / ns}, truth=1.0)
     ax.figure.canvas.draw()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "3", "5", "10", "20", "50"]
     assert all(t.get_text() == "" for t in ax.get_xticklabels(minor=True))
@@ -35,7 +35,7 @@ def test_estimator_means_labels_the_sample_sizes():
 
 
 def test_mask_grid_ticks_are_whole_numbers():
-    ax = plots.mask_grid(np.random.default_rng(0).random((20, 32)) >= 0.5)
+    ax = dropout.mask_grid(np.random.default_rng(0).random((20, 32)) >= 0.5)
     ax.figure.canvas.draw()
     for ticks in (ax.get_xticks(), ax.get_yticks()):
         assert np.all(ticks == np.round(ticks))

@@ -9,12 +9,13 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from coursekit import moments, widgets
+from coursekit import moments
+from coursekit.explorers import adam as figures
 
 
 @pytest.fixture(scope="module")
 def explorer():
-    return widgets.adam_bias_explorer(max_steps=500, seed=3)
+    return figures.adam_bias_explorer(max_steps=500, seed=3)
 
 
 def _corners(explorer):
@@ -61,4 +62,4 @@ def test_the_noise_draw_is_fixed_and_scaled(explorer):
 
 def test_bad_max_steps():
     with pytest.raises(ValueError, match="max_steps"):
-        widgets.adam_bias_explorer(max_steps=5)
+        figures.adam_bias_explorer(max_steps=5)

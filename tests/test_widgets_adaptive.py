@@ -9,13 +9,14 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from coursekit import adaptive, optim, widgets
+from coursekit import adaptive, optim
+from coursekit.explorers import adaptive as figures
 from coursekit.landscapes import run
 
 
 @pytest.fixture(scope="module")
 def explorer():
-    return widgets.adaptive_explorer(steps=60)
+    return figures.adaptive_explorer(steps=60)
 
 
 def _corners(explorer):

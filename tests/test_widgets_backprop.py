@@ -8,7 +8,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from coursekit import data, manual_backprop, widgets
+from coursekit import data, manual_backprop
+from coursekit.explorers import backprop as figures
 
 DEPTHS, SCALES = (2, 3, 5), (0.5, 1.0, 4.0)
 
@@ -16,7 +17,7 @@ DEPTHS, SCALES = (2, 3, 5), (0.5, 1.0, 4.0)
 @pytest.fixture(scope="module")
 def explorer():
     X, y = data.two_moons(32, noise=0.1, seed=0)
-    return widgets.backprop_explorer(X, y, width=8, depths=DEPTHS, scales=SCALES, lr=0.5, steps=20), (X, y)
+    return figures.backprop_explorer(X, y, width=8, depths=DEPTHS, scales=SCALES, lr=0.5, steps=20), (X, y)
 
 
 def test_update_over_the_controls(explorer):
@@ -49,7 +50,7 @@ def test_sigmoid_gradients_vanish_with_depth(explorer):
 
 def test_divergence_is_reported():
     X, y = data.two_moons(32, noise=0.1, seed=0)
-    e = widgets.backprop_explorer(X, y, width=8, depths=(6,), scales=(8.0,), lr=5.0, steps=20)
+    e = figures.backprop_explorer(X, y, width=8, depths=(6,), scales=(8.0,), lr=5.0, steps=20)
     out = e.update(depth=6, activation="relu", scale=8.0)
     assert out["diverged"]
     assert "diverged" in e.fig.axes[1].get_title()
@@ -58,9 +59,9 @@ def test_divergence_is_reported():
 def test_bad_input_raises():
     X, y = data.two_moons(32, noise=0.1, seed=0)
     with pytest.raises(ValueError, match="X must be"):
-        widgets.backprop_explorer(X[:, 0], y)
+        figures.backprop_explorer(X[:, 0], y)
     with pytest.raises(ValueError, match="depths"):
-        widgets.backprop_explorer(X, y, depths=(0, 2))
+        figures.backprop_explorer(X, y, depths=(0, 2))
 
 
 def test_static_grid_is_depth_by_activation(explorer):

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from coursekit import capacity as cap
-from coursekit import data, widgets
+from coursekit import data
+from coursekit.explorers import capacity as figures
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def setup():
     pool = data.curve_fitting(80, seed=0)
     val = data.curve_fitting(50, seed=1)
     test = data.curve_fitting(60, seed=2)
-    explorer = widgets.capacity_explorer(*pool, val, test, max_degree=9, sizes=(20, 40, 80), noise=0.3)
+    explorer = figures.capacity_explorer(*pool, val, test, max_degree=9, sizes=(20, 40, 80), noise=0.3)
     return pool, val, test, explorer
 
 
@@ -52,8 +53,8 @@ def test_update_over_the_control_ranges(setup):
 
 
 def test_ridges_start_at_least_squares_and_sizes_are_checked():
-    assert widgets.CAPACITY_RIDGES[0] == 0.0
-    assert list(widgets.CAPACITY_RIDGES) == sorted(widgets.CAPACITY_RIDGES)
+    assert figures.CAPACITY_RIDGES[0] == 0.0
+    assert list(figures.CAPACITY_RIDGES) == sorted(figures.CAPACITY_RIDGES)
     x, y = data.curve_fitting(10)
     with pytest.raises(ValueError, match="sizes"):
-        widgets.capacity_explorer(x, y, (x, y), (x, y), sizes=(20,))
+        figures.capacity_explorer(x, y, (x, y), (x, y), sizes=(20,))

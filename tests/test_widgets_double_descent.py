@@ -7,8 +7,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from coursekit import data, widgets  # noqa: E402
+from coursekit import data  # noqa: E402
 from coursekit import random_features as rf  # noqa: E402
+from coursekit.explorers import double_descent as figures  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +17,7 @@ def setup():
     task = data.teacher_regression(n_train=40, n_test=80, d=4, seed=0)
     feats = rf.RandomReLUFeatures(4, 200, seed=1)
     sweep = rf.WidthSweep(feats, task.X_train, task.X_test, [5, 10, 20, 30, 40, 60, 100, 200])
-    return task, sweep, widgets.double_descent_explorer(sweep, task.f_train, task.f_test, sample_sizes=(20, 30, 40))
+    return task, sweep, figures.double_descent_explorer(sweep, task.f_train, task.f_test, sample_sizes=(20, 30, 40))
 
 
 def test_update_over_the_control_ranges(setup):
@@ -37,4 +38,4 @@ def test_update_over_the_control_ranges(setup):
 
 
 def test_ridges_start_at_min_norm():
-    assert widgets.DD_RIDGES[0] == 0.0 and list(widgets.DD_RIDGES) == sorted(widgets.DD_RIDGES)
+    assert figures.DD_RIDGES[0] == 0.0 and list(figures.DD_RIDGES) == sorted(figures.DD_RIDGES)

@@ -8,7 +8,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from coursekit import moments, nn, train, widgets
+from coursekit import moments, nn, train
+from coursekit.explorers import dropout as figures
 
 PS, WIDTHS = (0.0, 0.5, 0.8), (16, 64)
 
@@ -29,7 +30,7 @@ def grid():
 
 
 def test_update_over_the_grid(grid):
-    explorer = widgets.dropout_explorer(grid, activation=1.5, samples=3000, seed=4)
+    explorer = figures.dropout_explorer(grid, activation=1.5, samples=3000, seed=4)
     ax_mc, ax_fit = explorer.fig.axes
     for (p, width), h in grid.items():
         out = explorer.update(p=p, width=width)
@@ -47,7 +48,7 @@ def test_update_over_the_grid(grid):
 
 
 def test_p_zero_keeps_everything(grid):
-    out = widgets.dropout_explorer(grid).update(p=0.0, width=16)
+    out = figures.dropout_explorer(grid).update(p=0.0, width=16)
     np.testing.assert_array_equal(out["running_mean"], 1.0)
 
 
@@ -55,6 +56,6 @@ def test_incomplete_grid_raises(grid):
     partial = dict(grid)
     partial.pop((0.5, 64))
     with pytest.raises(ValueError, match="missing"):
-        widgets.dropout_explorer(partial)
+        figures.dropout_explorer(partial)
     with pytest.raises(ValueError, match="empty"):
-        widgets.dropout_explorer({})
+        figures.dropout_explorer({})

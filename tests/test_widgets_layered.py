@@ -11,7 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from PIL import Image
 
-from coursekit import explorer, widgets
+from coursekit import explorer
+from coursekit.explorers import adaptive as adaptive_figures
+from coursekit.explorers import momentum as momentum_figures
+from coursekit.explorers import universal_approximation as universal_approximation_figures
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -47,7 +50,7 @@ def _values(ex, name, k=4):
 
 
 def test_momentum_explorer_pixels_are_those_of_a_plain_draw():
-    layered, plain = _pair(lambda: widgets.momentum_explorer(steps=100))
+    layered, plain = _pair(lambda: momentum_figures.momentum_explorer(steps=100))
     moves = [{"kappa": k} for k in _values(layered, "kappa", 3)]
     moves += [{"lr": v} for v in _values(layered, "lr", 2)] + [{"momentum": v} for v in _values(layered, "momentum", 2)]
     moves += [{"kappa": 1000, "lr": 4.0, "momentum": 0.99}, {"kappa": 10, "lr": 1.0, "momentum": 0.5}]
@@ -56,7 +59,7 @@ def test_momentum_explorer_pixels_are_those_of_a_plain_draw():
 
 
 def test_adaptive_explorer_pixels_are_those_of_a_plain_draw():
-    layered, plain = _pair(widgets.adaptive_explorer)
+    layered, plain = _pair(adaptive_figures.adaptive_explorer)
     c = layered.controls
     moves = [{"lr": v} for v in _values(layered, "lr", 3)]
     moves += [
@@ -67,7 +70,7 @@ def test_adaptive_explorer_pixels_are_those_of_a_plain_draw():
 
 def test_universal_approximation_explorer_differs_at_most_where_axes_touch():
     # The right Axes' label touches the left Axes' spine: those few pixels stack the other way round.
-    layered, plain = _pair(widgets.universal_approximation_explorer)
+    layered, plain = _pair(universal_approximation_figures.universal_approximation_explorer)
     c = layered.controls
     moves = [{"n": n} for n in _values(layered, "n", 3)]
     moves += [{"target": t, "n": 8} for t in c["target"].options[:2]]
@@ -86,7 +89,7 @@ def test_a_layout_whose_axes_overlap_is_drawn_plain():
             line.set_ydata([0, slope])
             ax1.set_title(f"slope {slope}")
 
-        return widgets.Explorer(fig, draw, {"slope": W.FloatSlider(value=1.0, min=0.5, max=2.0, step=0.5)})
+        return explorer.Explorer(fig, draw, {"slope": W.FloatSlider(value=1.0, min=0.5, max=2.0, step=0.5)})
 
     layered, plain = _pair(make)
     _compare(layered, plain, [{"slope": v} for v in (0.5, 1.0, 1.5, 2.0, 1.0)])
@@ -105,7 +108,7 @@ def test_limits_that_move_redraw_the_ticks():
             ax1.set_ylim(0, top)  # ticks move with the slider
             l2.set_ydata([top / 3, 1])  # fixed limits: the layer is kept
 
-        return widgets.Explorer(fig, draw, {"top": W.IntSlider(value=2, min=1, max=1000, step=1)})
+        return explorer.Explorer(fig, draw, {"top": W.IntSlider(value=2, min=1, max=1000, step=1)})
 
     layered, plain = _pair(make)
     _compare(layered, plain, [{"top": v} for v in (1, 3, 10, 999, 3, 3, 50000)])

@@ -8,7 +8,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-from coursekit import likelihood, widgets  # noqa: E402
+from coursekit import likelihood  # noqa: E402
+from coursekit.explorers import maximum_likelihood as figures  # noqa: E402
 
 rng = np.random.default_rng(0)
 X = rng.normal(2.0, 1.5, size=60)
@@ -17,7 +18,7 @@ Y = (rng.uniform(size=40) < 0.3).astype(float)
 
 @pytest.fixture(scope="module")
 def explorer():
-    return widgets.maximum_likelihood_explorer(X, Y)
+    return figures.maximum_likelihood_explorer(X, Y)
 
 
 def _corners(slider):

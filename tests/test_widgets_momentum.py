@@ -9,12 +9,13 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from coursekit import landscapes, momentum, optim, widgets
+from coursekit import landscapes, momentum, optim
+from coursekit.explorers import momentum as figures
 
 
 @pytest.fixture(scope="module")
 def explorer():
-    return widgets.momentum_explorer(steps=200)
+    return figures.momentum_explorer(steps=200)
 
 
 def _corners(explorer):
@@ -67,4 +68,4 @@ def test_paths_are_coursekit_sgd(explorer):
 
 def test_bad_steps():
     with pytest.raises(ValueError, match="steps"):
-        widgets.momentum_explorer(steps=3)
+        figures.momentum_explorer(steps=3)

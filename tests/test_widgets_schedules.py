@@ -7,7 +7,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from coursekit import schedules, sgd_theory, widgets
+from coursekit import schedules, sgd_theory
+from coursekit.explorers import schedules as figures
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def setup():
     theta = rng.normal(size=5)
     train = sgd_theory.FiniteSum(A, A @ theta + rng.normal(size=40))
     val = sgd_theory.FiniteSum(A_val, A_val @ theta + rng.normal(size=80))
-    explorer = widgets.schedule_explorer(
+    explorer = figures.schedule_explorer(
         train,
         val,
         steps=80,

@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 
 from coursekit import landscapes as ls
-from coursekit import optim, widgets
+from coursekit import optim
 from coursekit import second_order as so
+from coursekit.explorers import second_order as figures
 
 
 @pytest.fixture(scope="module")
 def explorer():
-    return widgets.second_order_explorer()
+    return figures.second_order_explorer()
 
 
 def _corners(explorer):

@@ -7,22 +7,23 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from coursekit import data, schedules, sgd_theory, widgets  # noqa: E402
+from coursekit import data, schedules, sgd_theory  # noqa: E402
+from coursekit.explorers import sgd_convergence as figures  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def setup():
     x, y = data.linear_regression(n=40, seed=1)
-    return x, y, widgets.sgd_convergence_explorer(x, y, steps=60, runs=20, paths=3)
+    return x, y, figures.sgd_convergence_explorer(x, y, steps=60, runs=20, paths=3)
 
 
 def test_schedules_are_the_coursekit_schedules():
     t = np.arange(100)
-    np.testing.assert_allclose(widgets.sgd_schedule("constant", 0.1)(t), 0.1)
-    np.testing.assert_allclose(widgets.sgd_schedule("1/√t", 0.1)(t), 0.1 / np.sqrt(1 + t / widgets.SGD_T0))
-    np.testing.assert_allclose(widgets.sgd_schedule("1/t", 0.1)(t), schedules.InverseTimeLR(0.1, t0=widgets.SGD_T0)(t))
+    np.testing.assert_allclose(figures.sgd_schedule("constant", 0.1)(t), 0.1)
+    np.testing.assert_allclose(figures.sgd_schedule("1/√t", 0.1)(t), 0.1 / np.sqrt(1 + t / figures.SGD_T0))
+    np.testing.assert_allclose(figures.sgd_schedule("1/t", 0.1)(t), schedules.InverseTimeLR(0.1, t0=figures.SGD_T0)(t))
     with pytest.raises(ValueError, match="name"):
-        widgets.sgd_schedule("cosine", 0.1)
+        figures.sgd_schedule("cosine", 0.1)
 
 
 def test_update_over_the_control_ranges(setup):
@@ -35,7 +36,7 @@ def test_update_over_the_control_ranges(setup):
         for schedule in c["schedule"].options:
             for B in (sizes[0], sizes[len(sizes) // 2], sizes[-1]):
                 result = explorer.update(lr=lr, schedule=schedule, batch_size=B)
-                rates = widgets.sgd_schedule(schedule, lr)(np.arange(60))
+                rates = figures.sgd_schedule(schedule, lr)(np.arange(60))
                 expected = sgd_theory.sgd_runs(
                     problem, (2.0, -1.0), rates, batch_size=B, runs=20, replace=False, seed=0, keep_paths=3
                 )

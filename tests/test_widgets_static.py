@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coursekit import explorer, widgets
+from coursekit import explorer
 
 
 def toy(static=None, calls=None):
@@ -38,7 +38,7 @@ def toy(static=None, calls=None):
         title.set_text(f"c = {c}")
         return y
 
-    return widgets.Explorer(fig, draw, controls, static=static)
+    return explorer.Explorer(fig, draw, controls, static=static)
 
 
 def test_control_values_cover_each_kind_of_widget():
@@ -87,7 +87,7 @@ def test_default_grid_is_the_first_slider_and_a_small_second_control():
 
 def test_static_override_and_errors():
     assert list(toy(static="c").static_grid()) == ["c"]
-    assert len(toy(static="c").static_grid()["c"]) == widgets.Explorer.MAX_VALUES
+    assert len(toy(static="c").static_grid()["c"]) == explorer.Explorer.MAX_VALUES
     assert toy(static={"a": [0.0, 1.0]}).static_grid() == {"a": [0.0, 1.0]}
     with pytest.raises(ValueError, match="finite"):
         toy(static=["zzz"]).static_grid()
@@ -142,7 +142,7 @@ def test_env_switch_picks_the_face(monkeypatch):
     assert not explorer.static_mode()
     with (
         mock.patch.object(explorer, "display") as shown,
-        mock.patch.object(widgets.Explorer, "render_frames") as frames,
+        mock.patch.object(explorer.Explorer, "render_frames") as frames,
     ):
         ex._ipython_display_()
     frames.assert_not_called()  # nbval and Binder pay for no frames

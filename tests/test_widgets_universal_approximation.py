@@ -8,12 +8,13 @@ import pytest
 
 matplotlib.use("Agg")
 
-from coursekit import approximation, data, widgets  # noqa: E402
+from coursekit import approximation, data  # noqa: E402
+from coursekit.explorers import universal_approximation as figures  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def explorer():
-    return widgets.universal_approximation_explorer()
+    return figures.universal_approximation_explorer()
 
 
 def _corners(slider):
