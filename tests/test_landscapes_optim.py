@@ -5,6 +5,7 @@ import pytest
 
 from coursekit import landscapes as ls
 from coursekit import optim, schedules
+from coursekit import second_order as so
 
 LANDSCAPES = {
     "quadratic": ls.Quadratic.with_condition_number(50.0, dim=2, angle=0.4, center=[1.0, -2.0]),
@@ -182,15 +183,15 @@ def test_run_follows_the_closed_form_on_a_quadratic(momentum):
 
 def test_newton_solves_a_quadratic_in_one_step():
     q = ls.Quadratic.with_condition_number(1e6, dim=4, angle=0.3, center=[1, 2, 3, 4])
-    traj = optim.newton(q, np.zeros(4), 3)
+    traj = so.newton(q, np.zeros(4), 3)
     np.testing.assert_allclose(traj.path[1], q.minimizer, rtol=1e-8)
     lsq = ls.LeastSquares(np.c_[np.ones(5), np.arange(5.0)], np.array([1.0, 2.0, 2.5, 4.0, 5.5]))
-    np.testing.assert_allclose(optim.newton(lsq, [0.0, 0.0], 1).path[1], lsq.minimizer, rtol=1e-10)
+    np.testing.assert_allclose(so.newton(lsq, [0.0, 0.0], 1).path[1], lsq.minimizer, rtol=1e-10)
 
 
 def test_newton_converges_quadratically_on_rosenbrock():
     land = ls.Rosenbrock()
-    traj = optim.newton(land, [-1.2, 1.0], 30, grad_tol=1e-12)
+    traj = so.newton(land, [-1.2, 1.0], 30, grad_tol=1e-12)
     assert traj.converged_at is not None and traj.converged_at < 10
     np.testing.assert_allclose(traj.path[-1], land.minimizer, atol=1e-10)
     errors = np.linalg.norm(traj.path - land.minimizer, axis=1)

@@ -9,6 +9,7 @@ import scipy.optimize as scipy_optimize
 
 from coursekit import landscapes as ls
 from coursekit import optim
+from coursekit import second_order as so
 
 ALL = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
@@ -21,9 +22,18 @@ class Param:
         self.grad = None
 
 
-def test_docstring_examples_run():
-    result = doctest.testmod(optim, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 5 and result.failed == 0
+MODULES = [optim, optim.optimizer, optim.sgd, optim.adagrad, optim.rmsprop, optim.adam, optim.lbfgs]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_every_algorithm_has_a_docstring_example():
+    found = {name: doctest.DocTestFinder().find(getattr(optim, name)) for name in [*ALL, "LBFGS"]}
+    assert all(any(t.examples for t in tests) for tests in found.values()), found
 
 
 # ---------------------------------------------------------------------------- usage contract
@@ -447,11 +457,11 @@ def test_strong_wolfe_conditions_hold():
 
 def test_newton_rejects_bad_arguments():
     with pytest.raises(ValueError, match="lr"):
-        optim.newton(QUAD, [0.0, 0.0], 3, lr=-1)
+        so.newton(QUAD, [0.0, 0.0], 3, lr=-1)
     with pytest.raises(ValueError, match="steps"):
-        optim.newton(QUAD, [0.0, 0.0], -1)
+        so.newton(QUAD, [0.0, 0.0], -1)
     with pytest.raises(ValueError, match="x0"):
-        optim.newton(QUAD, [0.0, 0.0, 0.0], 1)
+        so.newton(QUAD, [0.0, 0.0, 0.0], 1)
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -13,12 +13,14 @@ from coursekit import second_order as so
 
 
 # ------------------------------------------------------------------ the move
-def test_optim_still_exports_the_second_order_names():
-    assert optim.LBFGS is so.LBFGS
-    assert optim.newton is so.newton
+def test_lbfgs_lives_in_optim_and_second_order_builds_on_it():
+    assert optim.LBFGS is so.LBFGS is optim.lbfgs.LBFGS
     assert optim.strong_wolfe is so.strong_wolfe
-    from coursekit.optim import LBFGS, newton  # noqa: F401
+    assert optim.two_loop is so.two_loop
+    from coursekit.optim import LBFGS, strong_wolfe  # noqa: F401
 
+    # Newton's method is second order's alone: optim imports nothing from it
+    assert not hasattr(optim, "newton")
     with pytest.raises(AttributeError):
         optim.no_such_name  # noqa: B018
 
@@ -106,9 +108,9 @@ def test_newton_direction_shift_makes_a_descent_direction():
 
 def test_pure_newton_on_smooth_abs_cubes_and_diverges_beyond_one():
     land = ls.SmoothAbs()
-    near = optim.newton(land, [0.9], 4).path[:, 0]
+    near = so.newton(land, [0.9], 4).path[:, 0]
     np.testing.assert_allclose(near[1:], -(near[:-1] ** 3), rtol=1e-12)
-    far = optim.newton(land, [1.1], 5).path[:, 0]
+    far = so.newton(land, [1.1], 5).path[:, 0]
     np.testing.assert_allclose(far[1:], -(far[:-1] ** 3), rtol=1e-12)
     assert abs(far[-1]) > 1e3
 
@@ -133,7 +135,7 @@ def test_damped_newton_takes_full_steps_on_a_quadratic():
 
 def test_newton_finds_the_saddle_damped_newton_a_minimum():
     sad = ls.Saddle()
-    pure = optim.newton(sad, [0.5, 0.3], 20)
+    pure = so.newton(sad, [0.5, 0.3], 20)
     np.testing.assert_allclose(pure.path[-1], sad.saddle_point, atol=1e-12)
     damped = so.damped_newton(sad, [0.5, 0.3], 50, grad_tol=1e-10)
     np.testing.assert_allclose(damped.path[-1], [0.0, 1.0], atol=1e-8)

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from coursekit import landscapes as ls
-from coursekit import optim
 from coursekit import second_order as so
 from coursekit.explorers import second_order as figures
 
@@ -51,7 +50,7 @@ def test_newton_from_the_classic_start_converges_in_seven_steps(explorer):
     assert out["trajectory"].converged_at == 7
     np.testing.assert_allclose(
         out["trajectory"].path,
-        optim.newton(ls.Rosenbrock(), [-1.2, 1.0], 50, grad_tol=1e-12).path,
+        so.newton(ls.Rosenbrock(), [-1.2, 1.0], 50, grad_tol=1e-12).path,
     )
 
 
