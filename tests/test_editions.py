@@ -232,3 +232,16 @@ def test_bad_markers_are_errors(source):
 def test_unknown_role_is_an_error():
     with pytest.raises(ValueError, match="role"):
         ed.Edition(FIXTURE_DATA, "lessons/fx").transform("see {footcite}`x`")
+
+
+def test_exercise_checkers_cite_the_books_equation_numbers(data):
+    """A checker's "Reread (9.6)" names the number the book gives that equation's label."""
+    from coursekit import exercises
+
+    for name in sorted(n for n in dir(exercises) if n.startswith("check_")):
+        for m in getattr(exercises, name).misconceptions:
+            if m.label is None:
+                continue
+            assert m.label in data["numbers"], f"{name}: no equation labelled {m.label}"
+            number = data["numbers"][m.label][2]
+            assert f"({number})" in m.reread, f"{name}: {m.reread!r} but {m.label} is ({number})"

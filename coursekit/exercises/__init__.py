@@ -1,0 +1,16 @@
+"""The checkers of the book's code exercises, one module per chapter.
+
+In a lesson::
+
+    from coursekit import exercises
+    exercises.check_adam_step(adam_step)   # prints one verdict
+
+Each ``check_*`` is a :class:`~coursekit.exercises.checker.Checker`: it runs
+the reader's function on seeded cases against coursekit's reference and
+prints a tick, or the first failing case and, when the output is that of a
+known wrong version, the misconception by name and the equation to reread.
+"""
+
+from .checker import Case, Checker, Misconception, Verdict
+
+# One line per chapter module, in chapter order:
