@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._blocks import blocks
 from .optimizer import Optimizer, _number
 
 
@@ -70,10 +71,12 @@ class Adagrad(Optimizer):
         r = state["sum"]
         state["step"] += 1  # t <- t + 1
         t = state["step"]
-        if lam != 0:
-            g = g + lam * theta  # g <- g + lambda theta
         alpha_t = alpha / (1 + (t - 1) * group["lr_decay"])  # alpha_t = alpha / (1 + (t-1) decay)
-        r += g * g  # r <- r + g^2
-        d = np.sqrt(r, out=w)
-        d += eps  # d = sqrt(r) + eps   (eps outside the root)
-        theta -= alpha_t * np.divide(g, d, out=w)  # theta <- theta - alpha_t g / d
+        # the blocks' views take the names of the whole arrays, so the lines read as the equations
+        for theta, g, r, w in blocks(theta, g, r, w):  # noqa: B020
+            if lam != 0:
+                g = g + lam * theta  # g <- g + lambda theta
+            r += g * g  # r <- r + g^2
+            d = np.sqrt(r, out=w)
+            d += eps  # d = sqrt(r) + eps   (eps outside the root)
+            theta -= alpha_t * np.divide(g, d, out=w)  # theta <- theta - alpha_t g / d

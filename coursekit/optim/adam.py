@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._blocks import blocks
 from .optimizer import Optimizer, _betas, _number
 
 
@@ -89,23 +90,29 @@ class Adam(Optimizer):
             state["exp_avg_sq"] = np.zeros_like(theta)
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(theta)
-        s, r = state["exp_avg"], state["exp_avg_sq"]
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:  # amsgrad switched on mid-run
+            state["max_exp_avg_sq"] = np.zeros_like(theta)
+        S, R = state["exp_avg"], state["exp_avg_sq"]
+        Rmax = state.get("max_exp_avg_sq", R)  # (R: a stand-in, unused without amsgrad)
         state["step"] += 1  # t <- t + 1
         t = state["step"]
-        if self._decoupled and lam != 0:
-            theta *= 1 - alpha * lam  # theta <- (1 - alpha lambda) theta   (AdamW)
-        elif lam != 0:
-            g = g + lam * theta  # g <- g + lambda theta             (Adam: L2)
-        s += (1 - beta1) * np.subtract(g, s, out=w)  # s <- beta1 s + (1 - beta1) g   (= s + (1 - beta1)(g - s))
-        r *= beta2
-        r += (1 - beta2) * np.multiply(g, g, out=w)  # r <- beta2 r + (1 - beta2) g^2
-        if group["amsgrad"]:
-            r = np.maximum(state["max_exp_avg_sq"], r, out=state["max_exp_avg_sq"])  # r <- max(r_max, r)
         step_size = alpha / (1 - beta1**t)  # alpha s_hat = alpha s / (1 - beta1^t)
-        d = np.sqrt(r, out=w)
-        d /= (1 - beta2**t) ** 0.5  # sqrt(r_hat) = sqrt(r) / sqrt(1 - beta2^t)
-        d += eps  # d = sqrt(r_hat) + eps   (eps outside the root)
-        theta -= step_size * np.divide(s, d, out=w)  # theta <- theta - alpha s_hat / d
+        # block by block, so that the temporaries stay in cache;
+        # the blocks' views take the names of the whole arrays, so the lines read as the equations
+        for theta, g, s, r, r_max, w in blocks(theta, g, S, R, Rmax, w):  # noqa: B020
+            if self._decoupled and lam != 0:
+                theta *= 1 - alpha * lam  # theta <- (1 - alpha lambda) theta   (AdamW)
+            elif lam != 0:
+                g = g + lam * theta  # g <- g + lambda theta             (Adam: L2)
+            s += (1 - beta1) * np.subtract(g, s, out=w)  # s <- beta1 s + (1 - beta1) g   (= s + (1 - beta1)(g - s))
+            r *= beta2
+            r += (1 - beta2) * np.multiply(g, g, out=w)  # r <- beta2 r + (1 - beta2) g^2
+            if group["amsgrad"]:
+                r = np.maximum(r_max, r, out=r_max)  # r <- max(r_max, r)
+            d = np.sqrt(r, out=w)
+            d /= (1 - beta2**t) ** 0.5  # sqrt(r_hat) = sqrt(r) / sqrt(1 - beta2^t)
+            d += eps  # d = sqrt(r_hat) + eps   (eps outside the root)
+            theta -= step_size * np.divide(s, d, out=w)  # theta <- theta - alpha s_hat / d
 
 
 class AdamW(Adam):

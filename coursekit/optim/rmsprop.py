@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._blocks import blocks
 from .optimizer import Optimizer, _number
 
 
@@ -88,24 +89,29 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(theta)
         state["step"] += 1
-        r = state["square_avg"]
-        if lam != 0:
-            g = g + lam * theta  # g <- g + lambda theta
-        r *= rho
-        r += (1 - rho) * np.multiply(g, g, out=w)  # r <- rho r + (1 - rho) g^2
-        if group["centered"]:
-            gbar = state["grad_avg"]
-            gbar += (1 - rho) * np.subtract(g, gbar, out=w)  # gbar <- rho gbar + (1 - rho) g
-            d = np.sqrt(r - gbar * gbar, out=w)  # d = sqrt(r - gbar^2) + eps
-        else:
-            d = np.sqrt(r, out=w)  # d = sqrt(r) + eps   (eps outside the root)
-        d += eps
-        if beta > 0:
-            if "momentum_buffer" not in state:  # momentum switched on mid-run
-                state["momentum_buffer"] = np.zeros_like(theta)
-            b = state["momentum_buffer"]
-            b *= beta
-            b += np.divide(g, d, out=w)  # b <- beta b + g / d
-            theta -= alpha * b  # theta <- theta - alpha b
-        else:
-            theta -= alpha * np.divide(g, d, out=w)  # theta <- theta - alpha g / d
+        if beta > 0 and "momentum_buffer" not in state:  # momentum switched on mid-run
+            state["momentum_buffer"] = np.zeros_like(theta)
+        if group["centered"] and "grad_avg" not in state:  # centered switched on mid-run
+            state["grad_avg"] = np.zeros_like(theta)
+        R = state["square_avg"]
+        B = state.get("momentum_buffer", R)  # (R: a stand-in, unused without momentum)
+        Gbar = state.get("grad_avg", R)  # (R: a stand-in, unused unless centered)
+        # block by block, so that the temporaries stay in cache;
+        # the blocks' views take the names of the whole arrays, so the lines read as the equations
+        for theta, g, r, b, gbar, w in blocks(theta, g, R, B, Gbar, w):  # noqa: B020
+            if lam != 0:
+                g = g + lam * theta  # g <- g + lambda theta
+            r *= rho
+            r += (1 - rho) * np.multiply(g, g, out=w)  # r <- rho r + (1 - rho) g^2
+            if group["centered"]:
+                gbar += (1 - rho) * np.subtract(g, gbar, out=w)  # gbar <- rho gbar + (1 - rho) g
+                d = np.sqrt(r - gbar * gbar, out=w)  # d = sqrt(r - gbar^2) + eps
+            else:
+                d = np.sqrt(r, out=w)  # d = sqrt(r) + eps   (eps outside the root)
+            d += eps
+            if beta > 0:
+                b *= beta
+                b += np.divide(g, d, out=w)  # b <- beta b + g / d
+                theta -= alpha * b  # theta <- theta - alpha b
+            else:
+                theta -= alpha * np.divide(g, d, out=w)  # theta <- theta - alpha g / d

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._blocks import blocks
 from .optimizer import Optimizer, _number
 
 
@@ -80,18 +81,24 @@ class SGD(Optimizer):
     def _update(self, theta, g, state, group, w):
         alpha, beta, lam = group["lr"], group["momentum"], group["weight_decay"]
         tau = group["dampening"]
-        # w (scratch) holds the modified gradient, so the caller's g is never written
-        if lam != 0:
-            g = np.add(g, lam * theta, out=w)  # g <- g + lambda theta
-        if beta != 0:
-            b = state.get("momentum_buffer")
-            if b is None:
-                b = state["momentum_buffer"] = g.copy()  # b <- g                     (first step)
-            else:
-                b *= beta
-                b += (1 - tau) * g  # b <- beta b + (1 - tau) g
-            if group["nesterov"]:
-                g = np.add(g, beta * b, out=w)  # g <- g + beta b            (Nesterov)
-            else:
-                g = b  # g <- b
-        theta -= alpha * g  # theta <- theta - alpha g
+        first = beta != 0 and "momentum_buffer" not in state
+        if first:
+            state["momentum_buffer"] = np.empty_like(theta)
+        B = state.get("momentum_buffer", theta)  # (theta: a stand-in, unused without momentum)
+        # block by block (so temporaries stay in cache); w (scratch) holds the
+        # modified gradient, so the caller's g is never written
+        # the blocks' views take the names of the whole arrays, so the lines read as the equations
+        for theta, g, b, w in blocks(theta, g, B, w):  # noqa: B020
+            if lam != 0:
+                g = np.add(g, lam * theta, out=w)  # g <- g + lambda theta
+            if beta != 0:
+                if first:
+                    b[...] = g  # b <- g                     (first step)
+                else:
+                    b *= beta
+                    b += (1 - tau) * g  # b <- beta b + (1 - tau) g
+                if group["nesterov"]:
+                    g = np.add(g, beta * b, out=w)  # g <- g + beta b            (Nesterov)
+                else:
+                    g = b  # g <- b
+            theta -= alpha * g  # theta <- theta - alpha g
