@@ -188,20 +188,28 @@ def backtracking(
     return 0.0, f0, int(max_evals)
 
 
-def newton_direction(H, g, *, modify=False, min_curvature=1e-8):
+def newton_direction(H, g, *, modify=False, min_curvature=1e-8, rel_curvature=0.0):
     r"""The Newton direction :math:`\Delta = -H^{-1}\nabla J`.
 
-    With ``modify=True`` an :math:`H` that is not positive definite (smallest
-    eigenvalue below ``min_curvature``) is first shifted to
-    :math:`H + \nu I`, :math:`\nu = \text{min\_curvature} - \lambda_{\min}(H)`,
-    so that :math:`\Delta` is a descent direction. Returns ``(direction, nu)``.
+    With ``modify=True`` an :math:`H` whose smallest eigenvalue is below
+    ``min_curvature`` (not positive definite) has it raised to the floor
+    :math:`\nu_0 = \max(\text{min\_curvature},\ \text{rel\_curvature}
+    \cdot \max_i |\lambda_i(H)|)`: it is first shifted to :math:`H + \nu I`,
+    :math:`\nu = \nu_0 - \lambda_{\min}(H)`, so that :math:`\Delta` is a descent
+    direction. A floor that is a fraction of the Hessian's scale keeps the
+    shifted matrix well conditioned; a tiny absolute floor makes it nearly
+    singular and the direction huge. Returns ``(direction, nu)``.
     """
     H = np.asarray(H, dtype=float)
+    if not np.isfinite(rel_curvature) or rel_curvature < 0:
+        raise ValueError(f"rel_curvature must be >= 0, got {rel_curvature!r}")
     nu = 0.0
     if modify:
-        lam_min = float(np.linalg.eigvalsh(H)[0])
-        if lam_min < min_curvature:
-            nu = min_curvature - lam_min
+        lam = np.linalg.eigvalsh(H)
+        floor = max(min_curvature, rel_curvature * float(np.abs(lam).max()))
+        # only a Hessian that is not (safely) positive definite is shifted
+        if lam[0] < min_curvature:
+            nu = floor - float(lam[0])
             H = H + nu * np.eye(len(H))
     return -np.linalg.solve(H, g), nu  # Delta = -(H + nu I)^{-1} grad J
 
@@ -215,6 +223,7 @@ def damped_newton(
     shrink=0.5,
     modify=True,
     min_curvature=1e-8,
+    rel_curvature=0.1,
     grad_tol=None,
 ):
     r"""Newton's method with a backtracking (Armijo) line search:
@@ -223,7 +232,9 @@ def damped_newton(
     :math:`J` falls enough.
 
     With ``modify=True`` (the default) an indefinite Hessian is shifted by
-    :func:`newton_direction`, so every direction points downhill. Returns a
+    :func:`newton_direction`, so every direction points downhill; its smallest
+    eigenvalue is raised to ``rel_curvature`` (default 0.1) times the largest
+    modulus of an eigenvalue, or to ``min_curvature`` if that is larger. Returns a
     :class:`CountedTrajectory`; ``lrs[k]`` is the step length of step ``k+1``.
     """
     theta, info = _start(landscape, x0, steps)
@@ -242,6 +253,7 @@ def damped_newton(
                 g,
                 modify=modify,
                 min_curvature=min_curvature,
+                rel_curvature=rel_curvature,
             )
         except np.linalg.LinAlgError:
             info.update(diverged_at=k, reason=f"singular Hessian at step {k}")

@@ -393,3 +393,23 @@ def test_softmax_regression_value_and_gradient():
         ls.SoftmaxRegression(X, y.astype(float))
     with pytest.raises(ValueError, match="lam"):
         ls.SoftmaxRegression(X, y, lam=-1.0)
+
+
+def test_relative_curvature_floor_keeps_the_shifted_hessian_well_conditioned():
+    """A floor of 1e-8 makes H + nu I nearly singular on the Saddle: the first
+    direction is ~1e7 long and backtracking halves it 25 times. A floor of 0.1
+    max|lambda| (the default) takes full steps from the second step on."""
+    sad = ls.Saddle()
+    H = sad.hessian(np.array([0.5, 0.3]))
+    lam = np.linalg.eigvalsh(H)
+    d, nu = so.newton_direction(H, sad.grad(np.array([0.5, 0.3])), modify=True, rel_curvature=0.1)
+    assert nu == pytest.approx(0.1 * np.abs(lam).max() - lam[0], rel=1e-12)
+    np.testing.assert_allclose(np.linalg.eigvalsh(H + nu * np.eye(2))[0], 0.1 * np.abs(lam).max())
+    tiny = so.damped_newton(sad, [0.5, 0.3], 50, rel_curvature=0.0, grad_tol=1e-10)
+    scaled = so.damped_newton(sad, [0.5, 0.3], 50, grad_tol=1e-10)
+    for t in (tiny, scaled):
+        np.testing.assert_allclose(t.path[-1], [0.0, 1.0], atol=1e-8)
+    assert tiny.value_evals[-1] == 31 and tiny.lrs[0] == 0.5**25
+    assert scaled.value_evals[-1] == 7 and len(scaled.path) - 1 == 4
+    with pytest.raises(ValueError, match="rel_curvature"):
+        so.newton_direction(H, np.ones(2), modify=True, rel_curvature=-1.0)
