@@ -29,7 +29,7 @@ import numbers
 import numpy as np
 from scipy.special import expit
 
-from .backprop import Tensor, _as_tensor, _node
+from .backprop.tensor import Tensor, _as_tensor, _node
 
 __all__ = [
     "Module",

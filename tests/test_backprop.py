@@ -11,7 +11,6 @@ from scipy.special import expit
 
 from coursekit.backprop import (
     Tensor,
-    _node,
     format_trace,
     gradcheck,
     is_grad_enabled,
@@ -21,6 +20,7 @@ from coursekit.backprop import (
     scalar_chain,
     trace,
 )
+from coursekit.backprop.tensor import _node
 
 SETTINGS = settings(max_examples=20, deadline=None)
 TOL = 1e-6  # relative error of backprop vs central differences (see gradcheck)

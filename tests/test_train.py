@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from coursekit import data, nn, optim, schedules, train
-from coursekit.backprop import _node
+from coursekit.backprop.tensor import _node
 
 
 def toy(n=60, seed=0):
