@@ -59,3 +59,16 @@ def test_sgd_diverges_past_two_over_kappa(explorer):
     assert "diverged" in explorer.fig.axes[0].get_title()
     ok = explorer.update(method="SGD", lr=1e-3, kappa=1000, turn=0.0)
     assert not ok["trajectory"].diverged
+
+
+def test_adaptive_explorer_title_shows_a_late_burst():
+    """RMSProp at 0.1 on kappa = 100 reaches J ~ 1e-31 by step 79 and bursts
+    back (J 5.3 at step 170): the title names the lowest J and its step."""
+    from coursekit.explorers import adaptive as figures
+
+    explorer = figures.adaptive_explorer()
+    out = explorer.update(method="RMSProp", lr=0.1, kappa=100, turn=0.0)
+    losses = out["trajectory"].losses
+    assert losses[170] > 5 and losses.min() < 1e-30
+    title = explorer.fig.axes[0].get_title()
+    assert f"step {int(np.argmin(losses))})" in title and "lowest 2e-31" in title

@@ -122,7 +122,12 @@ def adaptive_explorer(
         cls, hyper = makers[method]
         traj = run(cls, q, theta0, steps, lr=lr, **hyper)
         path_line.set_data(*plots.visible_part(traj, extent).T)
-        title.set_text(f"{method}, η = {lr:.3g}, κ = {kappa}: {traj.reason}, J = {traj.losses[-1]:.2g}")
+        # the lowest J beside the last one: a run that bursts back shows it here
+        low = int(np.nanargmin(traj.losses))
+        title.set_text(
+            f"{method}, η = {lr:.3g}, κ = {kappa}: {traj.reason}, J = {traj.losses[-1]:.2g}"
+            f" (lowest {traj.losses[low]:.1g}, step {low})"
+        )
         if traj.steps > 0:
             rates = adaptive.effective_rates(q.grad(traj.path[:-1]), method, lr)
         else:
