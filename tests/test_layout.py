@@ -168,3 +168,57 @@ def test_importing_every_math_module_loads_no_drawing_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", f"importing the math modules loaded {out.strip()}"
+
+
+def _chapter_map():
+    import coursekit
+
+    rows = {}
+    for line in coursekit.__doc__.splitlines():
+        parts = line.split()
+        if parts and len(parts[0]) == 2 and parts[0].isdigit():
+            title, math = line[8:55].strip(), line[55:87]
+            rows[parts[0]] = (title, [m.strip() for m in math.split(",")], parts[-1])
+    return rows
+
+
+def test_the_package_docstring_maps_every_chapter_to_modules_that_exist():
+    import json
+
+    rows = _chapter_map()
+    lessons = sorted((ROOT.parent / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(rows) == [p.name[:2] for p in lessons]
+    for p in lessons:
+        cells = json.loads(p.read_text())["cells"]
+        heading = next(c for c in cells if c["cell_type"] == "markdown")["source"][0]
+        title, math, explorers = rows[p.name[:2]]
+        assert heading.strip() == f"# {title}", p.name
+        for m in math:
+            assert f"coursekit.{m}" in MODULES, f"chapter {p.name[:2]}: no module coursekit.{m}"
+        assert f"coursekit.explorers.{explorers}" in MODULES, f"chapter {p.name[:2]}: no explorers.{explorers}"
+
+
+def test_the_package_docstring_names_every_module():
+    import coursekit
+
+    top = {m.split(".")[1] for m in MODULES if m.count(".") >= 1}
+    missing = sorted(m for m in top if m not in coursekit.__doc__)
+    assert not missing, f"coursekit/__init__.py does not say where these belong: {missing}"
+
+
+def test_the_readme_layout_lists_coursekits_files():
+    """README.md's Layout names only files that exist, and every module of coursekit."""
+    import re
+
+    readme = (ROOT.parent / "README.md").read_text()
+    block = readme.split("## Layout", 1)[1].split("```")[1]
+    lines = block.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("coursekit/"))
+    stop = next(i for i in range(start + 1, len(lines)) if lines[i][:1] not in (" ", ""))
+    text = "\n".join(lines[start:stop])
+    names = set(re.findall(r"\b\w+\.py\b|\b\w+/", text))
+    files = {p.name for p in ROOT.rglob("*.py")} | {p.name + "/" for p in ROOT.iterdir() if p.is_dir()}
+    assert names - {"coursekit/"} <= files, sorted(names - files - {"coursekit/"})
+    top = {p.name + ("/" if p.is_dir() else "") for p in ROOT.iterdir() if p.name != "__init__.py"}
+    top = {n for n in top if not n.startswith("__")}
+    assert top <= names, f"README.md's Layout leaves out {sorted(top - names)}"
