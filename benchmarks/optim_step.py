@@ -2,13 +2,17 @@
 
     .venv/bin/python benchmarks/optim_step.py
 
-Prints the best time per step and the ratio to torch (foreach=False, and
-torch's default). No asserts: timings on a shared machine are noisy.
+Prints the time per step and the ratio to torch (foreach=False, and torch's
+default). The three variants take turns (interleaved rounds of a few steps each),
+so that a busy machine slows them alike; each figure is the median over rounds of
+the CPU time per step (``time.process_time``: time the process ran, not time it
+waited for the neighbours). No asserts: timings on a shared machine are noisy.
 """
 
 import time
 
 import numpy as np
+from _machine import reference_ms
 
 from coursekit import landscapes, optim
 
@@ -28,15 +32,20 @@ CONFIGS = [
 ]
 
 
-def median_time(step, repeats=REPEATS):
-    step()
-    step()  # warm up (state allocation)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
+def interleaved_times(steps, rounds=REPEATS, per_round=3):
+    """Median over ``rounds`` of the CPU ms per step of each of ``steps`` (a dict of
+    closures); the steps take turns within each round."""
+    for step in steps.values():
         step()
-        times.append(time.perf_counter() - t0)
-    return float(np.min(times))
+        step()  # warm up (state allocation)
+    times = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            t0 = time.process_time()
+            for _ in range(per_round):
+                step()
+            times[name].append((time.process_time() - t0) / per_round)
+    return {name: 1e3 * float(np.median(t)) for name, t in times.items()}
 
 
 def gradients():
@@ -54,7 +63,7 @@ def ours(name, hyper):
     def step():
         opt.step([grads[next(count) % 3]])
 
-    return median_time(step)
+    return step
 
 
 def theirs(name, hyper, foreach):
@@ -70,7 +79,7 @@ def theirs(name, hyper, foreach):
         x.grad = grads[next(count) % 3]
         opt.step()
 
-    return median_time(step)
+    return step
 
 
 def trajectory_time(cls, repeats=20, **hyper):
@@ -85,6 +94,7 @@ def trajectory_time(cls, repeats=20, **hyper):
 
 
 def main():
+    print(f"machine reference: {reference_ms():.1f} ms (about 16 ms on a quiet 2-core machine)")
     try:  # numpy and torch alike on one thread, for a fair comparison
         from threadpoolctl import threadpool_limits
 
@@ -97,20 +107,25 @@ def main():
         torch.set_num_threads(1)
     except ImportError:
         torch = None
-    print(f"one step on {N:,} float64 parameters, best of {REPEATS} (ms); ratio = ours / torch")
+    print(f"one step on {N:,} float64 parameters, CPU ms per step, median of {REPEATS} interleaved rounds")
     print(f"{'optimizer':58s} {'ours':>7s} {'torch':>7s} {'ratio':>6s} {'torch*':>7s} {'ratio*':>6s}")
     print(f"{'':58s} {'':7s} {'(foreach=False)':>14s}  {'(default)':>13s}")
     for name, hyper in CONFIGS:
         label = f"{name}({', '.join(f'{k}={v}' for k, v in hyper.items())})"
-        t_ours = ours(name, hyper)
         if torch is None:
-            print(f"{label:58s} {1e3 * t_ours:7.2f}   (torch not installed)")
+            t = interleaved_times({"ours": ours(name, hyper)})
+            print(f"{label:58s} {t['ours']:7.2f}   (torch not installed)")
             continue
-        t_single = theirs(name, hyper, foreach=False)
-        t_default = theirs(name, hyper, foreach=None)
+        t = interleaved_times(
+            {
+                "ours": ours(name, hyper),
+                "single": theirs(name, hyper, foreach=False),
+                "default": theirs(name, hyper, foreach=None),
+            }
+        )
         print(
-            f"{label:58s} {1e3 * t_ours:7.2f} {1e3 * t_single:7.2f} {t_ours / t_single:6.2f} "
-            f"{1e3 * t_default:7.2f} {t_ours / t_default:6.2f}"
+            f"{label:58s} {t['ours']:7.2f} {t['single']:7.2f} {t['ours'] / t['single']:6.2f} "
+            f"{t['default']:7.2f} {t['ours'] / t['default']:6.2f}"
         )
     print()
     print("a 2-D trajectory of 200 steps on Rosenbrock (landscapes.run), best of 20 (ms):")
