@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 JOBS   ?= 2
 
-.PHONY: book test clean venv bench notebooks student
+.PHONY: book test clean venv bench notebooks student pdf
 
 venv: $(STAMP)
 
@@ -31,6 +31,11 @@ book: $(STAMP)
 	MPLBACKEND=module://matplotlib_inline.backend_inline $(BIN)/python tools/build_book.py build . --warningiserror --keep-going
 	$(BIN)/python tools/check_book.py
 	@echo "The book: file://$(CURDIR)/_build/html/index.html"
+
+# The book as one PDF, _build/pdf/book.pdf (tools/pdf_book.py: Jupyter Book's LaTeX
+# builder, xelatex through latexmk); it stops with the apt-get line when TeX is missing.
+pdf: $(STAMP)
+	$(BIN)/python tools/pdf_book.py
 
 # One BLAS thread per process: pytest-xdist already uses both cores, and
 # oversubscribed OpenBLAS threads spin and slow small matrix products badly.

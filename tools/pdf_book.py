@@ -1,0 +1,141 @@
+"""Build the book as one PDF: ``make pdf`` runs this.
+
+    .venv/bin/python tools/pdf_book.py [--tex-only] [--path-output DIR]
+
+Jupyter Book 1's LaTeX builder with a copy of ``_config.yml`` (written to
+``<out>/_config.yml``, default out ``_build/pdf``): the file name ``book.tex``, title and
+authors on the title page, the book's macros (``\\R``, ``\\E``, from the MathJax
+macros) in the preamble, xelatex with FreeSerif (fonts-freefont-otf), and
+``use_jupyterbook_latex: false``: sphinx-jupyterbook-latex's class needs ``bbm.sty``,
+which Debian ships only in texlive-fonts-extra (1.4 GB); Sphinx's own ``sphinxmanual``
+class needs none of it. Explorers become figures (tools/pdf_explorers.py). The
+notebooks' outputs come from ``make book``'s execution cache when it is filled.
+Then latexmk turns ``<out>/_build/latex/book.tex`` into ``<out>/book.pdf``.
+"""
+
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TOOLS = ["latexmk", "xelatex"]
+APT = (
+    "sudo apt-get install texlive-latex-recommended texlive-latex-extra "
+    "texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf"
+)
+
+
+def missing_tools():
+    """The TeX programs and fonts ``make pdf`` needs that are not installed."""
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    fc = shutil.which("fc-list")
+    if fc and not subprocess.run([fc, "FreeSerif"], capture_output=True, text=True).stdout.strip():
+        missing.append("the FreeSerif font")
+    return missing
+
+
+def latex_macros(config):
+    """``\\newcommand`` lines for the book's MathJax macros in ``config``."""
+    sphinx_config = (config.get("sphinx") or {}).get("config") or {}
+    macros = ((sphinx_config.get("mathjax3_config") or {}).get("tex") or {}).get("macros") or {}
+    lines = []
+    for name, body in macros.items():
+        if isinstance(body, list):
+            body, nargs = body[0], body[1]
+            lines.append(f"\\providecommand{{\\{name}}}[{nargs}]{{{body}}}")
+        else:
+            lines.append(f"\\providecommand{{\\{name}}}{{{body}}}")
+    return "\n".join(lines)
+
+
+def pdf_config(config):
+    """The jupyter-book configuration ``config`` (from _config.yml) for the PDF."""
+    config = dict(config)
+    config["latex"] = {
+        "latex_engine": "xelatex",
+        "use_jupyterbook_latex": False,
+        "latex_documents": {"targetname": "book.tex"},
+    }
+    sphinx = dict(config.get("sphinx") or {})
+    local = {n: str((ROOT / p).resolve()) for n, p in (sphinx.get("local_extensions") or {}).items()}
+    local["pdf_explorers"] = str(ROOT / "tools")
+    sphinx["local_extensions"] = local
+    version = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+    preamble = "\n".join(
+        [
+            "\\usepackage{amsmath,amssymb}",
+            latex_macros(config),
+            # Code cells keep their 79 columns: a smaller font for verbatim.
+            "\\fvset{fontsize=\\footnotesize}",
+        ]
+    )
+    sphinx["config"] = {
+        **(sphinx.get("config") or {}),
+        "project": config.get("title", "book"),
+        "release": version.stdout.strip() or "unknown",
+        "version": version.stdout.strip() or "unknown",
+        "latex_elements": {"preamble": preamble, "papersize": "a4paper", "pointsize": "10pt", "printindex": ""},
+        "latex_domain_indices": False,
+        # text/html after the images, before text/plain: the explorers' HTML reaches
+        # tools/pdf_explorers.py, which turns it into a figure.
+        "nb_mime_priority_overrides": [["latex", "text/html", 15]],
+        "latex_show_urls": "footnote",
+    }
+    config["sphinx"] = sphinx
+    return config
+
+
+def fix_proof_labels(tex):
+    """sphinx-proof 0.4 writes its boxes' labels as ``\\label{None:name}`` (no document
+    name), so every {prf:ref} printed "??": give each the document its references name."""
+    docs = dict((m.group(2), m.group(1)) for m in re.finditer(r"\\hyperref\[\\detokenize\{([^:}]+):([^}]+)\}\]", tex))
+
+    def label(match):
+        name = match.group(1)
+        return f"\\label{{\\detokenize{{{docs[name]}:{name}}}}}" if name in docs else match.group(0)
+
+    return re.sub(r"\\label\{None:([^}]+)\}", label, tex)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--path-output", type=pathlib.Path, default=ROOT / "_build" / "pdf")
+    parser.add_argument("--tex-only", action="store_true", help="stop after the LaTeX source")
+    parser.add_argument("--no-execute", action="store_true", help="execution off (tests)")
+    args = parser.parse_args()
+    if not args.tex_only:
+        missing = missing_tools()
+        if missing:
+            sys.exit(f"make pdf needs {', '.join(missing)}. Install them with:\n  {APT}")
+    out = args.path_output.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    config = pdf_config(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")))
+    if args.no_execute:
+        config["execute"] = {**config.get("execute", {}), "execute_notebooks": "off"}
+    (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    env = dict(os.environ, COURSEKIT_STATIC_EXPLORERS="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    subprocess.run([sys.executable, str(ROOT / "tools" / "cache_key.py")], check=True, env=env, cwd=ROOT)
+    command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "build", str(ROOT), "--builder", "latex"]
+    command += ["--config", str(out / "_config.yml"), "--path-output", str(out)]
+    subprocess.run(command, check=True, env=env, cwd=ROOT)
+    tex = out / "_build" / "latex"
+    source = tex / "book.tex"
+    source.write_text(fix_proof_labels(source.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"LaTeX source: {tex / 'book.tex'}")
+    if args.tex_only:
+        return
+    subprocess.run(
+        ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "book.tex"], cwd=tex, check=True
+    )
+    shutil.copy(tex / "book.pdf", out / "book.pdf")
+    print(f"The book as PDF: {out / 'book.pdf'}")
+
+
+if __name__ == "__main__":
+    main()
