@@ -28,10 +28,11 @@ function of ``t``: ``plateau.step(val_loss)`` returns the new rate.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
+from .schedule_base import Schedule, _int, _milestones, _real, _steps, set_lr  # noqa: F401
+from .schedules_cyclic import CosineAnnealingWarmRestarts, OneCycleLR
 from .sgd_theory import satisfies_robbins_monro
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "ExponentialLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
+    "OneCycleLR",
     "LinearLR",
     "PolynomialLR",
     "SequentialLR",
@@ -52,89 +54,6 @@ __all__ = [
     "FAMILIES",
     "by_name",
 ]
-
-
-def _real(name, value, *, low=None, low_open=False, high=None, high_open=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if low is not None and (value < low or (low_open and value == low)):
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g}, got {value!r}")
-    if high is not None and (value > high or (high_open and value == high)):
-        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high:g}, got {value!r}")
-    return value
-
-
-def _int(name, value, *, low=1):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value!r}")
-    return int(value)
-
-
-def _milestones(value):
-    try:
-        ms = list(value)
-    except TypeError:
-        raise TypeError(f"milestones must be a list of integers, got {value!r}") from None
-    ms = [_int(f"milestones[{i}]", m) for i, m in enumerate(ms)]
-    if any(b <= a for a, b in zip(ms, ms[1:])):
-        raise ValueError(f"milestones must be strictly increasing, got {list(value)!r}")
-    return ms
-
-
-def _steps(t) -> np.ndarray:
-    """``t`` as an int64 array of non-negative step counts (or a ValueError naming it)."""
-    arr = np.asarray(t)
-    if arr.dtype.kind == "f":
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise ValueError(f"t must be a whole number of steps, got {t!r}")
-    elif arr.dtype.kind not in "iu":
-        raise TypeError(f"t must be an integer or an array of integers, got {t!r}")
-    if np.any(arr < 0):
-        raise ValueError(f"t must be >= 0, got {t!r}")
-    return arr.astype(np.int64)
-
-
-def set_lr(optimizer, lr) -> None:
-    """Set the rate of every parameter group of ``optimizer`` (a number, or one per group)."""
-    groups = optimizer.param_groups
-    rates = [lr] * len(groups) if np.ndim(lr) == 0 else list(lr)
-    if len(rates) != len(groups):
-        raise ValueError(f"lr has {len(rates)} values but the optimizer has {len(groups)} groups")
-    rates = [_real(f"lr[{i}]" if np.ndim(lr) else "lr", r, low=0.0) for i, r in enumerate(rates)]
-    for group, rate in zip(groups, rates):
-        group["lr"] = rate
-
-
-class Schedule:
-    """A closed-form schedule: ``sched(t)`` for an int or an array of ints."""
-
-    base_lr: float
-
-    def __init__(self, base_lr):
-        self.base_lr = _real("base_lr", base_lr, low=0.0)
-
-    def _lr(self, t: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def __call__(self, t):
-        steps = _steps(t)
-        lr = np.asarray(self._lr(steps), dtype=float)
-        return float(lr) if lr.ndim == 0 else lr
-
-    def apply(self, optimizer, t) -> float:
-        """Set every group of ``optimizer`` to ``self(t)``; returns that rate."""
-        lr = self(t)
-        set_lr(optimizer, lr)
-        return lr
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "base_lr")
-        return f"{type(self).__name__}({self.base_lr!r}, {args})"
 
 
 class ConstantLR(Schedule):
@@ -213,44 +132,6 @@ class CosineAnnealingLR(Schedule):
         if not self.periodic:
             t = np.minimum(t, self.T_max)  # hold at eta_min past T_max
         return self.eta_min + (self.base_lr - self.eta_min) * (1 + np.cos(np.pi * t / self.T_max)) / 2
-
-
-class CosineAnnealingWarmRestarts(Schedule):
-    r"""Cosine annealing restarted every :math:`T_i` steps, :math:`T_0, T_0 T_{mult}, T_0 T_{mult}^2, \dots` (SGDR).
-
-    .. math:: \eta_t = \eta_{\min} + (\eta_0 - \eta_{\min})\,\frac{1 + \cos(\pi T_{cur} / T_i)}{2},
-
-    where :math:`T_{cur}` counts the steps since the last restart (:math:`T_{cur} = t` in
-    the first cycle). Cycle :math:`i = 0, 1, \dots` starts at step
-    :math:`T_0 + T_0 T_{mult} + \dots + T_0 T_{mult}^{i-1}` with the rate :math:`\eta_0`
-    (Loshchilov and Hutter's :math:`\eta_{\max}`). :math:`T_{cur}` takes the values
-    :math:`0, \dots, T_i - 1`, so the last step of a cycle has the rate
-    :math:`\eta_{\min} + (\eta_0 - \eta_{\min})\sin^2(\pi/2T_i)`, just above
-    :math:`\eta_{\min}`; the next step restarts. (The paper advances
-    :math:`T_{cur}` by fractions of an epoch, one per minibatch; here and in torch
-    the unit is one scheduler step.)
-    """
-
-    def __init__(self, base_lr, T_0, T_mult=1, eta_min=0.0):
-        super().__init__(base_lr)
-        self.T_0 = _int("T_0", T_0)
-        self.T_mult = _int("T_mult", T_mult)
-        self.eta_min = _real("eta_min", eta_min, low=0.0)
-
-    def _cycle(self, t):
-        """(T_cur, T_i): steps into the current cycle and its length."""
-        T0, m = self.T_0, self.T_mult
-        if m == 1:
-            return t % T0, np.full_like(t, T0)
-        start = lambda n: T0 * (m**n - 1) // (m - 1)  # the step where cycle n begins
-        n = np.floor(np.log(t * (m - 1) / T0 + 1) / np.log(m)).astype(np.int64)
-        n = np.where(start(n) > t, n - 1, n)  # fix round-off in the logarithm
-        n = np.where(start(n + 1) <= t, n + 1, n)
-        return t - start(n), T0 * m**n
-
-    def _lr(self, t):
-        t_cur, t_i = self._cycle(t)
-        return self.eta_min + (self.base_lr - self.eta_min) * (1 + np.cos(np.pi * t_cur / t_i)) / 2
 
 
 class LinearLR(Schedule):

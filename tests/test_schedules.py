@@ -189,3 +189,25 @@ def test_bad_steps_raise(t):
 
 def test_whole_float_steps_are_accepted():
     assert schedules.ExponentialLR(1.0, 0.5)(3.0) == 0.125
+
+
+def test_one_cycle_shape_and_bad_input():
+    from coursekit import schedules_cyclic
+
+    s = schedules.OneCycleLR(1.0, total_steps=100)
+    assert schedules.OneCycleLR is schedules_cyclic.OneCycleLR
+    assert s(0) == pytest.approx(1 / 25) and s(29) == pytest.approx(1.0)
+    assert s(99) == pytest.approx(1 / 25 / 1e4)
+    for kwargs, name in [
+        (dict(total_steps=0), "total_steps"),
+        (dict(total_steps=10, pct_start=1.5), "pct_start"),
+        (dict(total_steps=10, anneal_strategy="exp"), "anneal_strategy"),
+        (dict(total_steps=10, div_factor=0.0), "div_factor"),
+        (dict(total_steps=10, final_div_factor=-1.0), "final_div_factor"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            schedules.OneCycleLR(1.0, **kwargs)
+    with pytest.raises(ValueError, match="t must be"):
+        s(101)
+    with pytest.raises(ValueError, match="max_lr"):
+        schedules.OneCycleLR(-1.0, total_steps=10)

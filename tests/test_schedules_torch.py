@@ -127,3 +127,20 @@ def test_plateau_matches_torch(kwargs):
         theirs.step(float(m))
         assert lr == pytest.approx(opt.param_groups[0]["lr"], rel=1e-12)
         assert ours.num_bad_epochs == theirs.num_bad_epochs
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(total_steps=100),
+        dict(total_steps=57, pct_start=0.25, anneal_strategy="linear"),
+        dict(total_steps=80, div_factor=10.0, final_div_factor=100.0, three_phase=True),
+        dict(total_steps=33, pct_start=0.5, anneal_strategy="linear", three_phase=True),
+    ],
+)
+def test_one_cycle_matches_torch(kwargs):
+    steps = kwargs["total_steps"]
+    ours = schedules.OneCycleLR(0.6, **kwargs)(np.arange(steps))
+    make = lambda opt: S.OneCycleLR(opt, max_lr=0.6, cycle_momentum=False, **kwargs)
+    theirs = torch_lrs(make, steps)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-15)
