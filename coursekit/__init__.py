@@ -10,6 +10,8 @@ The library a network is trained with::
                     AdamW), lbfgs (L-BFGS, its line search), textbook (the lectures'
                     velocity forms); ``optim.SGD`` etc.
     schedules       learning-rate schedules (torch.optim.lr_scheduler's and the lectures')
+                    schedule_base (Schedule, set_lr, argument checks) and
+                    schedules_cyclic (warm restarts, one-cycle) behind it
     backprop/       reverse-mode autodiff: tensor.py (Tensor and its operations),
                     gradient_check.py (finite differences), tracing.py (node by node)
     nn              layers, networks, losses, dropout
