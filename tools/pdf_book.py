@@ -103,6 +103,27 @@ def fix_proof_labels(tex):
     return re.sub(r"\\label\{None:([^}]+)\}", label, tex)
 
 
+def add_parts(tex, toc):
+    """Sphinx's LaTeX writer drops the toctree's captions: put back ``\\part`` for each
+    part of ``toc`` (the _toc.yml dict) before its first chapter, leave "Getting
+    started" unnumbered and number the lessons from 1 as the HTML does."""
+    tex = tex.replace("\\renewcommand{\\contentsname}{Getting started}", "\\renewcommand{\\contentsname}{Contents}")
+    numbered = False
+    for part in toc["parts"]:
+        first = part["chapters"][0]["file"]
+        anchor = re.search(r"\\chapter\{[^\n]*\}\n[^\n]*\\label\{\\detokenize\{" + re.escape(first) + r"::doc\}\}", tex)
+        if anchor is None:
+            continue
+        head = f"\\part{{{part['caption']}}}\n"
+        head += "\\setcounter{secnumdepth}{2}\n" if part.get("numbered") else ""
+        if part.get("numbered") and not numbered:
+            head += "\\setcounter{chapter}{0}\n"
+            numbered = True
+        head += "" if part.get("numbered") else "\\setcounter{secnumdepth}{-1}\n"
+        tex = tex[: anchor.start()] + head + tex[anchor.start() :]
+    return tex
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--path-output", type=pathlib.Path, default=ROOT / "_build" / "pdf")
@@ -126,7 +147,9 @@ def main():
     subprocess.run(command, check=True, env=env, cwd=ROOT)
     tex = out / "_build" / "latex"
     source = tex / "book.tex"
-    source.write_text(fix_proof_labels(source.read_text(encoding="utf-8")), encoding="utf-8")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    text = add_parts(fix_proof_labels(source.read_text(encoding="utf-8")), toc)
+    source.write_text(text, encoding="utf-8")
     print(f"LaTeX source: {tex / 'book.tex'}")
     if args.tex_only:
         return
