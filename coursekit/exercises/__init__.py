@@ -14,3 +14,4 @@ known wrong version, the misconception by name and the equation to reread.
 from .checker import Case, Checker, Misconception, Verdict
 
 # One line per chapter module, in chapter order:
+from .momentum import check_heavy_ball, check_nesterov
