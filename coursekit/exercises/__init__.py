@@ -14,4 +14,6 @@ known wrong version, the misconception by name and the equation to reread.
 from .checker import Case, Checker, Misconception, Verdict
 
 # One line per chapter module, in chapter order:
+# isort: off
 from .momentum import check_heavy_ball, check_nesterov
+from .adaptive import check_adagrad, check_rmsprop
