@@ -6,7 +6,9 @@ checker is a :class:`Checker`: it calls the reader's function on seeded
 result with the reference's, and prints one line of verdict::
 
     check_adam_step(adam_step)
-    # ✓ adam_step: matches the reference on 6 cases (first step, ...)
+    # ✓ adam_step: matches the reference on 5 cases:
+    #   - first step from m = v = 0
+    #   ...
 
 When a result differs, the verdict shows the first failing case (inputs,
 expected, got). If the reader's results equal, on every case, those of a
@@ -201,8 +203,9 @@ class Checker:
                     lines.append(f"  Reread {m.reread}.")
                     return Verdict(MISTAKE, "\n".join(lines), m.name)
             return Verdict(FAIL, "\n".join(lines))
-        labels = ", ".join(c.label for c in cases)
-        text = f"✓ {self.name}: matches the reference on {len(cases)} cases ({labels})"
+        # one case per line: the book shows about 80 columns
+        labels = "".join(f"\n  - {c.label}" for c in cases)
+        text = f"✓ {self.name}: matches the reference on {len(cases)} cases:{labels}"
         return Verdict(PASS, text)
 
     def __call__(self, fn):
