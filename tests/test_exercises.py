@@ -3,7 +3,8 @@
 The machinery on a toy exercise, then every registered ``check_*``: it accepts
 its own reference, and rejects each misconception it claims to recognise with
 that diagnosis. Each chapter's tests (tests/test_exercises_<chapter>.py) add an
-independently written correct version and at least three other wrong ones.
+independently written correct version and at least three other wrong ones;
+a stub is checked here, for every checker.
 """
 
 import numpy as np
@@ -128,3 +129,14 @@ def test_checker_names_each_misconception(name, index):
     m = checker.misconceptions[index]
     v = checker.verdict(m.wrong)
     assert v.status == "misconception" and v.misconception == m.name, v.text
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_checker_reports_a_stub_as_not_implemented_yet(name, capsys):
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+
+    checker = getattr(exercises, name)
+    assert checker.verdict(stub).status == "stub"
+    checker(stub)
+    assert capsys.readouterr().out.strip().endswith("not implemented yet")
