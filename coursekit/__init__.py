@@ -17,6 +17,7 @@ The library a network is trained with::
     nn              layers, networks, losses, dropout
     data            data sets, splits and minibatches
     train           the training loop
+    ensembles       many small MLPs trained at once (seeds x rates in one array)
     landscapes      test functions (quadratics, Rosenbrock, ...) and gradient descent on them
     second_order    Newton's method, line searches, BFGS, L-BFGS on a landscape
     stats           comparing runs and seeds
@@ -42,7 +43,7 @@ Chapter by chapter (the math modules a lesson uses, and its ``explorers/`` modul
     07  Momentum and Nesterov's accelerated gradient   momentum, optim, landscapes     momentum
     08  Adaptive step sizes: AdaGrad and RMSProp       adaptive, optim, train, stats   adaptive
     09  Adam and its bias correction                   moments, optim                  adam
-    10  Learning-rate schedules                        schedules, sgd_theory, train    schedules
+    10  Learning-rate schedules                        schedules, sgd_theory, ensembles schedules
     11  Newton's method and L-BFGS                     second_order, optim             second_order
     12  Dropout                                        nn, moments, train              dropout
     13  Double descent                                 random_features                 double_descent
