@@ -35,7 +35,9 @@ __all__ = [
     "CapacitySweep",
     "EarlyStopping",
     "capacity_sweep",
+    "cross_validation",
     "early_stopping_epoch",
+    "kfold_indices",
     "legendre_features",
     "mse",
     "predict",
@@ -194,6 +196,44 @@ def capacity_sweep(Phi, y, evals: dict, capacities, lam: float = 0.0):
         for name, (P, t) in evals.items():
             errors[name][i] = mse(predict(P, w, b), t)
     return CapacitySweep(caps, train, errors, fits)
+
+
+def kfold_indices(n: int, folds: int, rng=None) -> list:
+    """The held-out indices of ``folds``-fold cross-validation on ``n`` points.
+
+    The indices ``0..n-1`` (shuffled by ``np.random.default_rng(rng)`` unless
+    ``rng`` is None) are cut into ``folds`` consecutive parts whose sizes
+    differ by at most one, the larger ones first (``np.array_split``): every
+    index is held out exactly once. ``folds = n`` is leave-one-out.
+    """
+    n = _count("n", n, minimum=1)
+    folds = _count("folds", folds, minimum=2)
+    if folds > n:
+        raise ValueError(f"folds must be at most n = {n}, got {folds}")
+    order = np.arange(n) if rng is None else np.random.default_rng(rng).permutation(n)
+    return [np.sort(part) for part in np.array_split(order, folds)]
+
+
+def cross_validation(Phi, y, capacities, folds: int, lam: float = 0.0, rng=0) -> np.ndarray:
+    r"""The cross-validation error of :func:`ridge_fit` with the first ``k``
+    columns of ``Phi``, for each ``k`` in ``capacities``: each fold of
+    :func:`kfold_indices` is held out in turn, the model is fitted to the
+    other points, and the squared errors on all held-out points are averaged,
+    :math:`\mathrm{CV} = \frac1N\sum_i (y^{(i)} - \hat f^{-\kappa(i)}
+    (x^{(i)}))^2` with :math:`\kappa(i)` the fold of point :math:`i`."""
+    Phi, y = _check_fit_inputs(Phi, y)
+    caps = [_count("capacity", k) for k in capacities]
+    if not caps or max(caps) > Phi.shape[1]:
+        raise ValueError(f"capacities must be non-empty and at most {Phi.shape[1]}, got {list(capacities)!r}")
+    n = Phi.shape[0]
+    parts = kfold_indices(n, folds, rng)
+    sq = np.zeros(len(caps))
+    for held in parts:
+        keep = np.setdiff1d(np.arange(n), held)
+        for i, k in enumerate(caps):
+            w, b = ridge_fit(Phi[keep, :k], y[keep], lam)
+            sq[i] += np.sum((predict(Phi[held], w, b) - y[held]) ** 2)
+    return sq / n
 
 
 def early_stopping_epoch(val_losses, patience: int):
