@@ -16,6 +16,7 @@ from .checker import Case, Checker, Misconception, Verdict
 # One line per chapter module, in chapter order:
 # isort: off
 from .gradient_descent import check_gd, check_mse_grad
+from .capacity import check_early_stopping, check_ridge
 from .momentum import check_heavy_ball, check_nesterov
 from .adaptive import check_adagrad, check_rmsprop
 from .adam import check_adam_step, check_adamw_step
