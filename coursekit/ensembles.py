@@ -81,6 +81,18 @@ def _rates(schedules, lrs):
     return kinds
 
 
+def _curve(schedule, total):
+    """``schedule(t)`` for t = 0, ..., total - 1, by one array call if it takes one."""
+    t = np.arange(total)
+    try:
+        rates = np.asarray(schedule(t), dtype=float)
+    except (TypeError, ValueError):
+        rates = None
+    if rates is None or rates.shape != t.shape:
+        rates = np.array([float(schedule(int(i))) for i in t])
+    return rates
+
+
 def fit_mlps(sizes, X, y, lrs, seeds, *, epochs, batch_size, momentum=0.0, schedules=None, val=None, blas_threads=1):
     """Train ``K = len(seeds)`` ReLU MLPs at once; return their histories.
 
@@ -118,6 +130,10 @@ def fit_mlps(sizes, X, y, lrs, seeds, *, epochs, batch_size, momentum=0.0, sched
     rngs = [np.random.default_rng(seed) for seed in seeds]
     n = len(X)
     hist = {key: np.zeros((K, epochs)) for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
+    total = epochs * math.ceil(len(X) / batch_size)
+    stepped = [k for k, kind in enumerate(kinds) if kind == "step"]
+    # the rates of every step, computed once (schedules take arrays of t)
+    table = np.array([_curve(schedules[k], total) for k in stepped]).reshape(len(stepped), total)
     step = 0
     limits = threadpool_limits(blas_threads) if blas_threads is not None else None
     try:
@@ -125,9 +141,7 @@ def fit_mlps(sizes, X, y, lrs, seeds, *, epochs, batch_size, momentum=0.0, sched
             order = np.stack([rng.permutation(n) for rng in rngs])
             for start in range(0, n, batch_size):
                 idx = order[:, start : start + batch_size]
-                for k, kind in enumerate(kinds):
-                    if kind == "step":
-                        lrs[k] = schedules[k](step)
+                lrs[stepped] = table[:, step]
                 step += 1
                 z, acts = _forward(params, X[idx])
                 loss, dz, correct = _cross_entropy(z, y[idx])
