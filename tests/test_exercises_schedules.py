@@ -55,3 +55,39 @@ def test_stub_is_not_implemented_yet(capsys):
 
     check(lr)
     assert "not implemented yet" in capsys.readouterr().out
+
+
+step_check = exercises.check_multistep
+
+
+def my_multistep(t, eta_max, milestones, gamma):
+    rate = eta_max
+    for m in sorted(milestones):
+        if t >= m:
+            rate *= gamma
+    return rate
+
+
+def test_multistep_reference_and_independent_version_pass():
+    assert step_check.verdict(ex._multistep).passed
+    assert step_check.verdict(my_multistep).passed
+
+
+@pytest.mark.parametrize("m", step_check.misconceptions, ids=lambda m: m.name)
+def test_multistep_misconceptions_are_named(m):
+    v = step_check.verdict(m.wrong)
+    assert not v.passed and v.misconception == m.name and f"Reread {m.reread}" in v.text
+
+
+STEP_WRONG = [
+    lambda t, eta_max, milestones, gamma: -my_multistep(t, eta_max, milestones, gamma),  # wrong sign
+    lambda t, eta_max, milestones, gamma: my_multistep(t + 1, eta_max, milestones, gamma),  # a step early
+    lambda t, eta_max, milestones, gamma: [my_multistep(t, eta_max, milestones, gamma)] * 2,  # wrong shape
+    lambda t, eta_max, milestones, gamma: eta_max / gamma ** sum(m <= t for m in milestones),  # rate grows
+]
+
+
+@pytest.mark.parametrize("wrong", STEP_WRONG)
+def test_multistep_other_wrong_versions_fail_without_a_name(wrong):
+    v = step_check.verdict(wrong)
+    assert not v.passed and v.misconception is None

@@ -20,6 +20,6 @@ from .capacity import check_early_stopping, check_ridge
 from .momentum import check_heavy_ball, check_nesterov
 from .adaptive import check_adagrad, check_rmsprop
 from .adam import check_adam_step, check_adamw_step
-from .schedules import check_warmup_cosine
+from .schedules import check_multistep, check_warmup_cosine
 from .second_order import check_backtrack, check_two_loop
 from .double_descent import check_emc, check_min_norm_fit

@@ -1,4 +1,4 @@
-"""Chapter 10's code exercise: linear warm-up, then cosine annealing.
+"""Chapter 10's code exercises: warm-up then cosine, and multi-step decay.
 
 The reader writes ``lr(t, eta_max, warmup, T, eta_min)``, the rate of step
 ``t`` of the chapter's warm-up + cosine schedule (10.8): over the first
@@ -9,6 +9,10 @@ remaining ``T - warmup`` steps down to ``eta_min``, where it stays after
 ``T``. With ``warmup = 0`` it is plain cosine annealing. The reference is
 coursekit's ``SequentialLR([LinearLR, CosineAnnealingLR])``, as in the
 chapter.
+
+And ``multistep_lr(t, eta_max, milestones, gamma)``, the rate of step ``t``
+of multi-step decay (10.3), ``eta_max * gamma ** #{i : t_i <= t}``, against
+``MultiStepLR``.
 """
 
 from __future__ import annotations
@@ -108,6 +112,71 @@ check_warmup_cosine = Checker(
             label="sched-warmup-cosine",
         ),
         Misconception("eta_min ignored (the cosine decays to 0)", _wrong(floor=False), _COSINE, label="sched-cosine"),
+    ],
+    rtol=1e-9,
+    atol=1e-12,
+    chapter="10",
+)
+
+
+# ---- multi-step decay (10.3): eta_max gamma^(number of milestones t_i <= t)
+
+
+def _step_cases(rng):
+    def case(label, t, eta_max=0.5, milestones=(30, 60, 80), gamma=0.1):
+        return Case(label, dict(t=int(t), eta_max=eta_max, milestones=list(milestones), gamma=gamma))
+
+    cases = [
+        case("t = 0", 0),
+        case("t = 29, just before the first milestone", 29),
+        case("t = 30, at the first milestone", 30),
+        case("t = 60, at the second", 60),
+        case("t = 95, past all three", 95),
+        case("milestones [5, 10], gamma = 0.5, t = 12", 12, eta_max=1.0, milestones=(5, 10), gamma=0.5),
+        case("milestones [20, 50], gamma = 0.3, t = 50", 50, eta_max=2.0, milestones=(20, 50), gamma=0.3),
+    ]
+    for t in rng.integers(0, 120, size=4):
+        cases.append(case(f"random t = {t}, milestones [25, 50, 75]", t, milestones=(25, 50, 75), gamma=0.2))
+    return cases
+
+
+def _multistep(t, eta_max, milestones, gamma):
+    return float(schedules.MultiStepLR(eta_max, milestones=milestones, gamma=gamma)(t))
+
+
+def _multistep_after(t, eta_max, milestones, gamma):
+    return eta_max * gamma ** sum(m < t for m in milestones)
+
+
+def _multistep_once(t, eta_max, milestones, gamma):
+    return eta_max * gamma if any(m <= t for m in milestones) else eta_max
+
+
+def _multistep_period(t, eta_max, milestones, gamma):
+    return eta_max * gamma ** (t // milestones[0])
+
+
+_STEP = "(10.3), step and multi-step decay"
+
+check_multistep = Checker(
+    "multistep_lr",
+    "multistep_lr(t, eta_max, milestones, gamma)",
+    _multistep,
+    _step_cases,
+    [
+        Misconception(
+            "a milestone counted one step late (t_i < t instead of t_i <= t)",
+            _multistep_after,
+            _STEP,
+            label="sched-step",
+        ),
+        Misconception("gamma applied once, not once per milestone passed", _multistep_once, _STEP, label="sched-step"),
+        Misconception(
+            "the milestones read as a period (StepLR with step_size = t_1)",
+            _multistep_period,
+            _STEP,
+            label="sched-step",
+        ),
     ],
     rtol=1e-9,
     atol=1e-12,
