@@ -73,7 +73,7 @@ class Adagrad(Optimizer):
         t = state["step"]
         alpha_t = alpha / (1 + (t - 1) * group["lr_decay"])  # alpha_t = alpha / (1 + (t-1) decay)
         # the blocks' views take the names of the whole arrays, so the lines read as the equations
-        for theta, g, r, w in blocks(theta, g, r, w):  # noqa: B020
+        for theta, g, r, w in blocks(theta, g, r, scratch=w):  # noqa: B020
             if lam != 0:
                 g = g + lam * theta  # g <- g + lambda theta
             r += g * g  # r <- r + g^2

@@ -99,7 +99,7 @@ class Adam(Optimizer):
         step_size = alpha / (1 - beta1**t)  # alpha s_hat = alpha s / (1 - beta1^t)
         # block by block, so that the temporaries stay in cache;
         # the blocks' views take the names of the whole arrays, so the lines read as the equations
-        for theta, g, s, r, r_max, w in blocks(theta, g, S, R, Rmax, w):  # noqa: B020
+        for theta, g, s, r, r_max, w in blocks(theta, g, S, R, Rmax, scratch=w):  # noqa: B020
             if self._decoupled and lam != 0:
                 theta *= 1 - alpha * lam  # theta <- (1 - alpha lambda) theta   (AdamW)
             elif lam != 0:

@@ -21,6 +21,8 @@ import numbers
 
 import numpy as np
 
+from . import _blocks
+
 
 def _number(name, value, *, low=0.0, low_open=False, high=None, high_open=True):
     """``value`` as a float, or a ValueError/TypeError naming ``name`` and ``value``."""
@@ -76,7 +78,7 @@ class Optimizer:
         self.defaults = self._check_group(dict(defaults), "")
         self.param_groups: list[dict] = []
         self.state: dict[int, dict] = {}
-        self._scratch: dict[int, np.ndarray] = {}  # a work array per parameter, reused from step to step
+        self._scratch: dict = {}  # a flat work array of one block per dtype, reused from step to step
         if isinstance(params, np.ndarray) or hasattr(params, "data"):
             raise TypeError(
                 f"params must be an iterable of parameters (e.g. [x]), got a single {type(params).__name__}"
@@ -94,7 +96,7 @@ class Optimizer:
         return group
 
     def _update(self, theta: np.ndarray, g: np.ndarray, state: dict, group: dict, w: np.ndarray) -> None:
-        """Update ``theta`` in place; ``w`` is a scratch array of its shape (not part of the state)."""
+        """Update ``theta`` in place; ``w`` is a flat scratch array of one block (see ``_blocks``)."""
         raise NotImplementedError
 
     def add_param_group(self, group: dict) -> None:
@@ -176,9 +178,9 @@ class Optimizer:
         (shape, dtype, finiteness) before any parameter changes.
         """
         for group, i, theta, g in self._gather(grads):
-            w = self._scratch.get(i)
-            if w is None or w.shape != theta.shape or w.dtype != theta.dtype:
-                w = self._scratch[i] = np.empty_like(theta)
+            w = self._scratch.get(theta.dtype)
+            if w is None or w.size < min(theta.size, _blocks.BLOCK):
+                w = self._scratch[theta.dtype] = np.empty(min(theta.size, _blocks.BLOCK), theta.dtype)
             self._update(theta, g, self.state.setdefault(i, {}), group, w)
 
     def zero_grad(self, set_to_none: bool = True) -> None:

@@ -98,7 +98,7 @@ class RMSprop(Optimizer):
         Gbar = state.get("grad_avg", R)  # (R: a stand-in, unused unless centered)
         # block by block, so that the temporaries stay in cache;
         # the blocks' views take the names of the whole arrays, so the lines read as the equations
-        for theta, g, r, b, gbar, w in blocks(theta, g, R, B, Gbar, w):  # noqa: B020
+        for theta, g, r, b, gbar, w in blocks(theta, g, R, B, Gbar, scratch=w):  # noqa: B020
             if lam != 0:
                 g = g + lam * theta  # g <- g + lambda theta
             r *= rho

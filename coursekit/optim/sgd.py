@@ -88,7 +88,7 @@ class SGD(Optimizer):
         # block by block (so temporaries stay in cache); w (scratch) holds the
         # modified gradient, so the caller's g is never written
         # the blocks' views take the names of the whole arrays, so the lines read as the equations
-        for theta, g, b, w in blocks(theta, g, B, w):  # noqa: B020
+        for theta, g, b, w in blocks(theta, g, B, scratch=w):  # noqa: B020
             if lam != 0:
                 g = np.add(g, lam * theta, out=w)  # g <- g + lambda theta
             if beta != 0:
@@ -96,7 +96,7 @@ class SGD(Optimizer):
                     b[...] = g  # b <- g                     (first step)
                 else:
                     b *= beta
-                    b += (1 - tau) * g  # b <- beta b + (1 - tau) g
+                    b += g if tau == 0 else (1 - tau) * g  # b <- beta b + (1 - tau) g
                 if group["nesterov"]:
                     g = np.add(g, beta * b, out=w)  # g <- g + beta b            (Nesterov)
                 else:
