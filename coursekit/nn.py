@@ -173,11 +173,28 @@ class Linear(Module):
                 f"Linear({self.in_features}, {self.out_features}) expects inputs whose "
                 f"last axis has {self.in_features} features, got shape {x.shape}"
             )
+        if self.bias is not None and x.ndim == 2:
+            return _affine(x, self.weight, self.bias)
         out = x @ self.weight  # (n, in) @ (in, out)
         return out + self.bias if self.bias is not None else out
 
     def __repr__(self):
         return f"Linear({self.in_features}, {self.out_features}, bias={self.bias is not None})"
+
+
+def _affine(x: Tensor, W: Tensor, b: Tensor) -> Tensor:
+    """``x @ W + b`` for a batch ``x`` of shape (n, in), as one node: the bias is
+    added into the product's own array, not into a second (n, out) array."""
+
+    def backward(g):  # dL/dx = G W^T, dL/dW = x^T G, dL/db = the sum of G over the batch
+        gx = g @ W.data.T if x.requires_grad else None
+        gW = x.data.T @ g if W.requires_grad else None
+        gb = g.sum(axis=0) if b.requires_grad else None
+        return gx, gW, gb
+
+    out = x.data @ W.data  # (n, in) @ (in, out)
+    out += b.data
+    return _node(out, (x, W, b), backward, "linear")
 
 
 class _Elementwise(Module):
