@@ -17,6 +17,8 @@ from .checker import Case, Checker, Misconception, Verdict
 # isort: off
 from .gradient_descent import check_gd, check_mse_grad
 from .backprop import check_mlp_grads, check_softmax_ce_grad
+from .approximation import check_relu_interpolant, check_staircase
+from .likelihood import check_bce_logits, check_gaussian_nll
 from .capacity import check_early_stopping, check_ridge
 from .sgd import check_minibatch_variance, check_sgd_epoch
 from .momentum import check_heavy_ball, check_nesterov
