@@ -183,7 +183,7 @@ check_early_stopping = Checker(
             label="cap-stop",
         ),
         Misconception(
-            "waiting one epoch too many (t - t_best > p, not >= p)",
+            "waiting one epoch too many (t - t_best > n_wait, not >= n_wait)",
             _one_late,
             _STOP,
             label="cap-stop",
