@@ -111,6 +111,12 @@ def show(value):
     return repr(value)
 
 
+def _named(text, m):
+    """The verdict ``text`` with misconception ``m`` named after it."""
+    text = f"{text}\n  This is the mistake of {m.name}.\n  Reread {m.reread}."
+    return Verdict(MISTAKE, text, m.name)
+
+
 class Checker:
     """The checker of one code exercise.
 
@@ -166,8 +172,25 @@ class Checker:
                 return False
         return True
 
+    def recognise(self, fn):
+        """A misconception recognised by its pattern, or None.
+
+        Some mistakes have many spellings or give NaN, so no single wrong
+        function matches them; a subclass names them here. It is asked only
+        when ``fn`` fails or raises and no misconception matched.
+        """
+        return None
+
     def verdict(self, fn):
         """The :class:`Verdict` on the reader's function ``fn``."""
+        v = self._compare(fn)
+        if v.status in (FAIL, ERROR) and callable(fn):
+            m = self.recognise(fn)
+            if m is not None:
+                return _named(v.text, m)
+        return v
+
+    def _compare(self, fn):
         if not callable(fn):
             text = f"✗ {self.name}: expected a function, got {type(fn).__name__}"
             return Verdict(ERROR, text)
@@ -197,12 +220,11 @@ class Checker:
                 f"  expected: {show(want)}",
                 f"  got:      {show(got)}",
             ]
+            text = "\n".join(lines)
             for m in self.misconceptions:
                 if self._same_as(m.wrong, cases, results):
-                    lines.append(f"  This is the mistake of {m.name}.")
-                    lines.append(f"  Reread {m.reread}.")
-                    return Verdict(MISTAKE, "\n".join(lines), m.name)
-            return Verdict(FAIL, "\n".join(lines))
+                    return _named(text, m)
+            return Verdict(FAIL, text)
         # one case per line: the book shows about 80 columns
         labels = "".join(f"\n  - {c.label}" for c in cases)
         text = f"✓ {self.name}: matches the reference on {len(cases)} cases:{labels}"

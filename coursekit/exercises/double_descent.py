@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import random_features as rf
-from .checker import ERROR, FAIL, MISTAKE, Case, Checker, Misconception, Verdict, mismatch
+from .checker import Case, Checker, Misconception, mismatch
 
 
 def _fit_cases(rng):
@@ -102,7 +102,7 @@ class _FitChecker(Checker):
                 out.append(None)
         return out
 
-    def _pattern(self, fn):
+    def recognise(self, fn):
         cases = self.cases()
         got = self._outputs(fn, cases)
         want = [self._run(self.reference, c) for c in cases]
@@ -130,16 +130,6 @@ class _FitChecker(Checker):
         if wide and all(interpolates(cases[i], got[i]) for i in wide):
             return self.misconceptions[1]
         return self.misconceptions[0]
-
-    def verdict(self, fn):
-        v = super().verdict(fn)
-        if v.status not in (FAIL, ERROR) or not callable(fn):
-            return v
-        m = self._pattern(fn)
-        if m is None:
-            return v
-        text = f"{v.text}\n  This is the mistake of {m.name}.\n  Reread {m.reread}."
-        return Verdict(MISTAKE, text, m.name)
 
 
 check_min_norm_fit = _FitChecker(

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.special import expit
 
 from .. import likelihood
-from .checker import FAIL, Case, Checker, Misconception, Verdict, mismatch
+from .checker import Case, Checker, Misconception, mismatch
 
 LOG_2PI = np.log(2 * np.pi)
 
@@ -237,13 +237,10 @@ class _LogitChecker(Checker):
             return False  # named by its pattern, below
         return super()._same_as(wrong, cases, results)
 
-    def verdict(self, fn):
-        v = super().verdict(fn)
-        if v.status != FAIL or not self._unstable(fn):
-            return v
-        m = next(m for m in self.misconceptions if m.wrong is _bce_naive)
-        text = f"{v.text}\n  This is the mistake of {m.name}.\n  Reread {m.reread}."
-        return Verdict("misconception", text, m.name)
+    def recognise(self, fn):
+        if not self._unstable(fn):
+            return None
+        return next(m for m in self.misconceptions if m.wrong is _bce_naive)
 
 
 check_bce_logits = _LogitChecker(
