@@ -27,16 +27,29 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 TOOLS = ["latexmk", "xelatex"]
 APT = (
     "sudo apt-get install texlive-latex-recommended texlive-latex-extra "
-    "texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf"
+    "texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf fonts-dejavu-core"
 )
+FONTS = ["FreeSerif", "DejaVu Sans Mono"]
+# FreeSerif for the text; DejaVu Sans Mono for code, which has the code cells' ᵀ ⊙ ∂ ∇ ≤
+# (FreeMono lacks ᵀ); its one gap there, ℓ, is typeset as the math \ell.
+FONTPKG = r"""
+\setmainfont{FreeSerif}[Extension=.otf, UprightFont=*, ItalicFont=*Italic,
+  BoldFont=*Bold, BoldItalicFont=*BoldItalic]
+\setsansfont{FreeSans}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique,
+  BoldFont=*Bold, BoldItalicFont=*BoldOblique]
+\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
+\usepackage{newunicodechar}
+\newunicodechar{ℓ}{\ensuremath{\ell}}
+"""
 
 
 def missing_tools():
     """The TeX programs and fonts ``make pdf`` needs that are not installed."""
     missing = [t for t in TOOLS if shutil.which(t) is None]
     fc = shutil.which("fc-list")
-    if fc and not subprocess.run([fc, "FreeSerif"], capture_output=True, text=True).stdout.strip():
-        missing.append("the FreeSerif font")
+    for font in FONTS if fc else []:
+        if not subprocess.run([fc, font], capture_output=True, text=True).stdout.strip():
+            missing.append(f"the {font} font")
     return missing
 
 
@@ -65,6 +78,7 @@ def pdf_config(config):
     sphinx = dict(config.get("sphinx") or {})
     local = {n: str((ROOT / p).resolve()) for n, p in (sphinx.get("local_extensions") or {}).items()}
     local["pdf_explorers"] = str(ROOT / "tools")
+    local["pdf_solutions"] = str(ROOT / "tools")
     sphinx["local_extensions"] = local
     version = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
     preamble = "\n".join(
@@ -80,7 +94,13 @@ def pdf_config(config):
         "project": config.get("title", "book"),
         "release": version.stdout.strip() or "unknown",
         "version": version.stdout.strip() or "unknown",
-        "latex_elements": {"preamble": preamble, "papersize": "a4paper", "pointsize": "10pt", "printindex": ""},
+        "latex_elements": {
+            "preamble": preamble,
+            "fontpkg": FONTPKG,
+            "papersize": "a4paper",
+            "pointsize": "10pt",
+            "printindex": "",
+        },
         "latex_domain_indices": False,
         # text/html after the images, before text/plain: the explorers' HTML reaches
         # tools/pdf_explorers.py, which turns it into a figure.
@@ -101,6 +121,22 @@ def fix_proof_labels(tex):
         return f"\\label{{\\detokenize{{{docs[name]}:{name}}}}}" if name in docs else match.group(0)
 
     return re.sub(r"\\label\{None:([^}]+)\}", label, tex)
+
+
+def front_matter(tex, root, title="Introduction"):
+    """The root document (``book/intro``) opens the book as one unnumbered chapter
+    ``title``: Sphinx makes its sections numbered chapters (1-3) before the first part;
+    they become its sections, and the numbering starts at the first part."""
+    start = tex.find(f"\\label{{\\detokenize{{{root}::doc}}}}")
+    end = tex.find("\\part{", start)
+    if start < 0 or end < 0:
+        return tex
+    start = tex.index("\n", start) + 1
+    body = tex[start:end]
+    for lower, upper in (("subsubsection", "subsection"), ("subsection", "section"), ("section", "chapter")):
+        body = body.replace(f"\\{upper}{{", f"\\{lower}{{")
+    head = f"\\setcounter{{secnumdepth}}{{-1}}\n\\chapter{{{title}}}\n"
+    return tex[:start] + head + body + tex[end:]
 
 
 def add_parts(tex, toc):
@@ -149,6 +185,7 @@ def main():
     source = tex / "book.tex"
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     text = add_parts(fix_proof_labels(source.read_text(encoding="utf-8")), toc)
+    text = front_matter(text, toc["root"])
     source.write_text(text, encoding="utf-8")
     print(f"LaTeX source: {tex / 'book.tex'}")
     if args.tex_only:

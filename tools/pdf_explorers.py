@@ -2,9 +2,10 @@
 
 In the LaTeX build the explorers' kernel-free HTML (``COURSEKIT_STATIC_EXPLORERS``) is
 kept as a raw HTML node (tools/pdf_book.py gives text/html a priority for the latex
-builder). A read-phase transform replaces each such node by a figure: the explorer's
+builder). A read-phase transform replaces each such node by an unnumbered figure (an image and
+a line of text, no LaTeX ``figure``: the HTML numbers no explorer): the explorer's
 default frame (the image the HTML page shows first) written as a PNG under
-``_build/pdf/explorer_frames``, captioned with its controls and the values shown. Any
+``_build/pdf/explorer_frames``, with a caption naming its controls and the values shown. Any
 other raw HTML node is dropped from the LaTeX output by Sphinx as usual.
 """
 
@@ -49,9 +50,11 @@ class ExplorerFigures(SphinxTransform):
             outdir.mkdir(parents=True, exist_ok=True)
             name = hashlib.sha1(png).hexdigest()[:12] + ".png"
             (outdir / name).write_bytes(png)
-            figure = nodes.figure("", classes=["coursekit-explorer"])
-            figure += nodes.image(uri=f"/{FRAMES}/{name}", width="90%")
-            figure += nodes.caption("", explorer_caption(text))
+            # No figure node and no \caption: the HTML gives explorers no "Fig." number,
+            # so a numbered LaTeX figure would shift every later figure's number.
+            figure = nodes.container("", classes=["coursekit-explorer"])
+            figure += nodes.image(uri=f"/{FRAMES}/{name}", width="90%", align="center")
+            figure += nodes.paragraph("", "", nodes.emphasis("", explorer_caption(text)))
             node.replace_self(figure)
 
 
