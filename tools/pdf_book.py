@@ -113,14 +113,16 @@ def pdf_config(config):
 
 def fix_proof_labels(tex):
     """sphinx-proof 0.4 writes its boxes' labels as ``\\label{None:name}`` (no document
-    name), so every {prf:ref} printed "??": give each the document its references name."""
-    docs = dict((m.group(2), m.group(1)) for m in re.finditer(r"\\hyperref\[\\detokenize\{([^:}]+):([^}]+)\}\]", tex))
-
-    def label(match):
-        name = match.group(1)
-        return f"\\label{{\\detokenize{{{docs[name]}:{name}}}}}" if name in docs else match.group(0)
-
-    return re.sub(r"\\label\{None:([^}]+)\}", label, tex)
+    name), so every {prf:ref} printed "??": give each the document it stands in (the
+    last ``\\label{...::doc}`` before it), the name its references use."""
+    pieces, doc, last = [], "", 0
+    for match in re.finditer(r"\\label\{\\detokenize\{([^}]+)::doc\}\}|\\label\{None:([^}]+)\}", tex):
+        if match.group(1) is not None:
+            doc = match.group(1)
+            continue
+        pieces += [tex[last : match.start()], f"\\label{{\\detokenize{{{doc}:{match.group(2)}}}}}"]
+        last = match.end()
+    return "".join(pieces) + tex[last:]
 
 
 def front_matter(tex, root, title="Introduction"):
@@ -160,11 +162,32 @@ def add_parts(tex, toc):
     return tex
 
 
+def uncached_notebooks(config):
+    """The lessons with no up-to-date outputs in the execution cache (``make book``'s)."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    path = ROOT / ((config.get("execute") or {}).get("cache") or "_build/.jupyter_cache")
+    cache = get_cache(str(path)) if path.exists() else None
+    missing = []
+    for notebook in sorted((ROOT / "lessons").glob("*.ipynb")):
+        try:
+            cache.match_cache_notebook(nbformat.read(notebook, as_version=4))
+        except (AttributeError, KeyError):  # no cache, or no record of this notebook
+            missing.append(notebook.relative_to(ROOT).as_posix())
+    return missing
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--path-output", type=pathlib.Path, default=ROOT / "_build" / "pdf")
     parser.add_argument("--tex-only", action="store_true", help="stop after the LaTeX source")
     parser.add_argument("--no-execute", action="store_true", help="execution off (tests)")
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="outputs from the execution cache where it has them, no execution (tests)",
+    )
     args = parser.parse_args()
     if not args.tex_only:
         missing = missing_tools()
@@ -175,6 +198,10 @@ def main():
     config = pdf_config(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")))
     if args.no_execute:
         config["execute"] = {**config.get("execute", {}), "execute_notebooks": "off"}
+    elif args.cached_only:
+        uncached = uncached_notebooks(config)
+        print(f"Without outputs (not in the execution cache): {', '.join(uncached) or 'none'}")
+        config["execute"] = {**config.get("execute", {}), "exclude_patterns": uncached}
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     env = dict(os.environ, COURSEKIT_STATIC_EXPLORERS="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
     subprocess.run([sys.executable, str(ROOT / "tools" / "cache_key.py")], check=True, env=env, cwd=ROOT)

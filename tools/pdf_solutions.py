@@ -5,7 +5,8 @@ The HTML book prints each ``{solution}`` under its exercise. In the LaTeX build 
 every solution moves to an appendix "Solutions to the exercises" at the end of the
 book, one section per chapter. Each solution is titled "Solution to Exercise N.M" with
 a link to the exercise and its page, and each exercise, which stays where it is, ends
-with a link "Solution on page X".
+with a link "Solution on page X". Also for the LaTeX build only: ChapterTitleNames, so
+that sphinx-proof numbers the boxes of every chapter.
 """
 
 from docutils import nodes
@@ -86,7 +87,28 @@ class SolutionsAppendix(SphinxPostTransform):
         )
 
 
+class ChapterTitleNames(SphinxPostTransform):
+    """sphinx-proof numbers a LaTeX box by the chapter whose section ``names`` hold the
+    chapter's title; Sphinx's titles have curly quotes (smartquotes), the names the
+    source's straight ones, so the boxes of "Nesterov's ..." and "Newton's ..." chapters
+    printed "Theorem  (...)" with no number. Give each chapter's section its title's
+    name too (the labels and links come from ``ids``, which stay as they are)."""
+
+    builders = ("latex",)
+    default_priority = 901
+
+    def run(self):
+        for chapter in self.document.findall(addnodes.start_of_file):
+            title = self.env.titles.get(chapter["docname"])
+            section = next(iter(chapter.findall(nodes.section)), None)
+            if title is not None and section is not None:
+                name = title.astext().lower()
+                if name not in section["names"]:
+                    section["names"].append(name)
+
+
 def setup(app):
     app.setup_extension("sphinx_exercise")
     app.add_post_transform(SolutionsAppendix)
+    app.add_post_transform(ChapterTitleNames)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
