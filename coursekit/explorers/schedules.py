@@ -61,10 +61,10 @@ def schedule_explorer(
 ) -> Explorer:
     """Minibatch SGD on the least-squares problem ``train`` (a
     :class:`~coursekit.sgd_theory.FiniteSum`) under a schedule from
-    :func:`coursekit.schedules.by_name`: family, base rate η0, warm-up steps and the end
-    ratio η_T/η0 as controls. Left: the schedule η_t; right: the mean training loss and
+    :func:`coursekit.schedules.by_name`: family, peak rate η_max, warm-up steps and the end
+    ratio η_T/η_max as controls. Left: the schedule η_t; right: the mean training loss and
     the mean loss on ``val`` over ``runs`` seeded runs (the same minibatches for every
-    schedule), beside the constant rate η0 (grey). ``update`` returns ``{"schedule",
+    schedule), beside the constant rate η_max (grey). ``update`` returns ``{"schedule",
     "rates", "train_loss", "val_loss", "diverged_at", "constant"}``; ``diverged_at`` is the
     first step whose mean loss is not finite (or passes 1e6 times the start), else None."""
     from .. import schedules
@@ -83,14 +83,14 @@ def schedule_explorer(
     constant = {lr: run(np.full(steps, float(lr))) for lr in lrs}  # the grey reference, once
     controls = {
         "family": W.Dropdown(options=list(schedules.FAMILIES), value="cosine", description="schedule"),
-        "lr": W.SelectionSlider(options=list(lrs), value=lrs[len(lrs) // 2], description="η0"),
+        "lr": W.SelectionSlider(options=list(lrs), value=lrs[len(lrs) // 2], description="η_max"),
         "warmup": W.SelectionSlider(options=list(warmups), value=warmups[0], description="warm-up"),
         "end_factor": W.SelectionSlider(
-            options=list(end_factors), value=end_factors[len(end_factors) // 2], description="η_T / η0"
+            options=list(end_factors), value=end_factors[len(end_factors) // 2], description="η_T / η_max"
         ),
     }
     fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
-    schedule_curves(t, {"schedule": np.ones(steps), r"constant $\eta_0$": np.ones(steps)}, ax=ax_lr)
+    schedule_curves(t, {"schedule": np.ones(steps), r"constant $\eta_{\max}$": np.ones(steps)}, ax=ax_lr)
     lr_line, lr_ref = ax_lr.get_lines()
     lr_ref.set(color="0.6", ls="--")
     ax_lr.legend(fontsize=8, loc="upper right")
@@ -130,7 +130,7 @@ def schedule_explorer(
         if diverged is None:
             title.set_text(f"{family}: final training loss {tr[-1]:.3f}, validation {va[-1]:.3f}")
         else:
-            title.set_text(f"{family}, η0 = {lr}: diverged at step {diverged}")
+            title.set_text(f"{family}, η_max = {lr}: diverged at step {diverged}")
         return {
             "schedule": sched,
             "rates": rates,
