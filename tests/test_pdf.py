@@ -57,7 +57,7 @@ def test_explorer_caption_names_controls_and_values():
 # in the math (a MathJax-only one like \\R) must be defined in the preamble.
 STANDARD = set(
     """Big Bigl Bigr Delta Gamma Lambda Longleftrightarrow Omega Phi Pi Psi Sigma Theta
-    alpha approx arg bar begin beta big bigl bigr binom boldsymbol cdot cdots chi cos
+    alpha approx arg bar begin beta big bigl bigr binom boldsymbol cdot cdots checkmark chi cos
     ddots delta det dfrac diag dot dots ell end epsilon eta exp frac gamma ge geq gg hat
     in infty int iota kappa lVert label lambda langle lceil ldots le left leftarrow leq
     lfloor lim limits liminf limsup ll ln log longrightarrow lvert mapsto mathbb mathbf
