@@ -421,22 +421,22 @@ def test_trace_lists_nodes_in_forward_order_with_values_and_grads():
     names = [r["name"] for r in rows]
     for earlier, later in [
         ("x", "a1"),
-        ("a1", "f1"),
-        ("f1", "a2"),
-        ("a2", "f2"),
-        ("f2", "a3"),
-        ("a3", "f3"),
-        ("f3", "L"),
+        ("a1", "h1"),
+        ("h1", "a2"),
+        ("a2", "h2"),
+        ("h2", "a3"),
+        ("a3", "h3"),
+        ("h3", "ℓ"),
     ]:
         assert names.index(earlier) < names.index(later)
-    assert names[-1] == "L" and len(set(names)) == len(names)
+    assert names[-1] == "ℓ" and len(set(names)) == len(names)
     for r in rows:  # inputs always come before their users
         assert all(names.index(i) < names.index(r["name"]) for i in r["inputs"])
     assert all(r["grad"] is None for r in rows)  # before backward
     L.backward()
     rows = {r["name"]: r for r in trace(L)}
-    assert rows["L"]["grad"] == 1.0
-    assert rows["f1"]["value"] == pytest.approx(np.tanh(0.5 * 1.0 + 0.1))
+    assert rows["ℓ"]["grad"] == 1.0
+    assert rows["h1"]["value"] == pytest.approx(np.tanh(0.5 * 1.0 + 0.1))
     assert rows["w1"]["grad"] == pytest.approx(n["w1"].grad)
     table = format_trace(L)
     assert len(table.splitlines()) == len(rows) + 1

@@ -1,4 +1,4 @@
-r"""Graph tracing: chapter 2's four-layer scalar chain, and any small graph node by node.
+r"""Graph tracing: chapter 2's three-unit scalar chain, and any small graph node by node.
 
 :func:`scalar_chain` builds the chain as a graph of scalar Tensors;
 :func:`trace` lists the nodes below a result in topological order with their
@@ -29,20 +29,25 @@ def scalar_chain(
     w3: float = 1.2,
     activations=("sigmoid", "sigmoid", "sigmoid"),
 ):
-    r"""Chapter 2's four-parameter, four-layer chain as a graph of scalars:
+    r"""Chapter 2's chain of three units (four parameters) as a graph of scalars:
 
     .. math::
-        a_1 = w_1 x + b_1,\quad f_1 = \sigma(a_1),\quad
-        a_2 = w_2 f_1,\quad f_2 = \sigma(a_2),\quad
-        a_3 = w_3 f_2,\quad \hat y = f_3 = \sigma(a_3),\quad
-        L = \tfrac12(\hat y - y)^2.
+        a_1 = w_1 x + b_1,\quad h_1 = \phi_1(a_1),\quad
+        a_2 = w_2 h_1,\quad h_2 = \phi_2(a_2),\quad
+        a_3 = w_3 h_2,\quad \hat y = h_3 = \phi_3(a_3),\quad
+        \ell = \tfrac12(\hat y - y)^2,
 
-    Returns ``(L, nodes)``: the loss Tensor (call ``L.backward()``) and a dict
-    name -> Tensor of every node. ``activations`` picks f1, f2, f3 among
-    "sigmoid", "tanh", "relu", "identity". After ``L.backward()``,
-    ``nodes["w1"].grad`` is the product of local derivatives
+    with the chapter's names for the nodes: ``"a1"``, ``"h1"``, ..., ``"h3"``,
+    and ``"ℓ"`` for the loss (the chain's loss has the factor 1/2, so that
+    :math:`\partial\ell/\partial\hat y = \hat y - y`).
 
-    .. math:: \frac{\partial L}{\partial w_1} = (\hat y - y)\,f_3'(a_3)\,w_3\,f_2'(a_2)\,w_2\,f_1'(a_1)\,x.
+    Returns ``(loss, nodes)``: the loss Tensor (call ``loss.backward()``) and a
+    dict name -> Tensor of every node. ``activations`` picks
+    :math:`\phi_1, \phi_2, \phi_3` among "sigmoid" (the default, the
+    chapter's :math:`\sigma`), "tanh", "relu", "identity". After
+    ``loss.backward()``, ``nodes["w1"].grad`` is the product of local derivatives
+
+    .. math:: \frac{\partial \ell}{\partial w_1} = (\hat y - y)\,\phi_3'(a_3)\,w_3\,\phi_2'(a_2)\,w_2\,\phi_1'(a_1)\,x.
     """
     if len(activations) != 3 or any(a not in _ACTIVATIONS for a in activations):
         raise ValueError(f"activations must be three of {_ACTIVATIONS}, got {activations!r}")
@@ -52,17 +57,17 @@ def scalar_chain(
     }
     n["w1*x"] = n["w1"] * n["x"]
     n["a1"] = n["w1*x"] + n["b1"]
-    n["f1"] = _activate(n["a1"], activations[0])
-    n["a2"] = n["w2"] * n["f1"]
-    n["f2"] = _activate(n["a2"], activations[1])
-    n["a3"] = n["w3"] * n["f2"]
-    n["f3"] = _activate(n["a3"], activations[2])
-    n["f3-y"] = n["f3"] - n["y"]
-    n["(f3-y)^2"] = n["f3-y"] ** 2
-    n["L"] = n["(f3-y)^2"] * Tensor(0.5, name="1/2")
+    n["h1"] = _activate(n["a1"], activations[0])
+    n["a2"] = n["w2"] * n["h1"]
+    n["h2"] = _activate(n["a2"], activations[1])
+    n["a3"] = n["w3"] * n["h2"]
+    n["h3"] = _activate(n["a3"], activations[2])
+    n["h3-y"] = n["h3"] - n["y"]
+    n["(h3-y)^2"] = n["h3-y"] ** 2
+    n["ℓ"] = n["(h3-y)^2"] * Tensor(0.5, name="1/2")
     for k, t in n.items():
         t.name = k
-    return n["L"], n
+    return n["ℓ"], n
 
 
 def trace(root: Tensor) -> list[dict]:
@@ -112,7 +117,7 @@ def format_trace(root: Tensor, precision: int = 4) -> str:
         return f"{float(v):.{precision}f}" if v.size == 1 else f"array{v.shape}"
 
     rows = trace(root)
-    lines = [f"{'step':>4}  {'node':<8} {'op':<8} {'inputs':<14} {'value':>12} {'dL/dnode':>12}"]
+    lines = [f"{'step':>4}  {'node':<8} {'op':<8} {'inputs':<14} {'value':>12} {'dℓ/dnode':>12}"]
     for i, r in enumerate(rows):
         op = "input" if r["op"] == "leaf" else r["op"]
         lines.append(
