@@ -90,6 +90,7 @@ def tex(tmp_path_factory):
         text=True,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Executing notebook" not in run.stdout + run.stderr  # outputs only from the cache
     uncached = re.search(r"Without outputs \(not in the execution cache\): (.*)", run.stdout).group(1)
     return out / "_build" / "latex" / "book.tex", [] if uncached == "none" else uncached.split(", ")
 

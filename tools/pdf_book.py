@@ -195,6 +195,9 @@ def main():
             sys.exit(f"make pdf needs {', '.join(missing)}. Install them with:\n  {APT}")
     out = args.path_output.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    # First drop a stale cache (coursekit changed), then ask it what it holds.
+    env = dict(os.environ, COURSEKIT_STATIC_EXPLORERS="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    subprocess.run([sys.executable, str(ROOT / "tools" / "cache_key.py")], check=True, env=env, cwd=ROOT)
     config = pdf_config(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")))
     if args.no_execute:
         config["execute"] = {**config.get("execute", {}), "execute_notebooks": "off"}
@@ -203,8 +206,6 @@ def main():
         print(f"Without outputs (not in the execution cache): {', '.join(uncached) or 'none'}")
         config["execute"] = {**config.get("execute", {}), "exclude_patterns": uncached}
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    env = dict(os.environ, COURSEKIT_STATIC_EXPLORERS="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
-    subprocess.run([sys.executable, str(ROOT / "tools" / "cache_key.py")], check=True, env=env, cwd=ROOT)
     command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "build", str(ROOT), "--builder", "latex"]
     command += ["--config", str(out / "_config.yml"), "--path-output", str(out)]
     subprocess.run(command, check=True, env=env, cwd=ROOT)
