@@ -43,6 +43,13 @@ def test_proof_labels_get_their_document():
     assert "\\label{\\detokenize{lessons/07_m:thm-a}} see" in pdf_book.fix_proof_labels(tex)
 
 
+def test_proof_boxes_get_a_title():
+    tex = "\\begin{sphinxadmonition}{note}\n\\sphinxAtStartPar\nProof. Expand.\n\\end{sphinxadmonition}"
+    assert pdf_book.fix_proof_boxes(tex).startswith(
+        "\\begin{sphinxadmonition}{note}{Proof}\n\\sphinxAtStartPar\nExpand."
+    )
+
+
 def test_explorer_caption_names_controls_and_values():
     text = (
         '<div class="coursekit-explorer"><img id="x-img" src="data:image/png;base64,AAAA" '
@@ -111,6 +118,7 @@ def test_tex_has_no_myst_no_explorer_text_and_the_project_name(tex):
     for raw in ("```{", "{eq}`", ":::{", "{prf:ref}`", "{cite}`", "{numref}`", "Explorer(", "projectnamenotset"):
         assert raw not in text, raw
     assert "\\label{None:" not in text
+    assert not re.search(r"\\begin\{sphinxadmonition\}\{note\}\n", text)  # every box has a title
     if not tex[1]:  # every lesson's outputs were in the cache: each explorer is a figure
         assert text.count("Explorer, default frame") == 13
         assert text.count("\\sphinxincludegraphics") >= 38

@@ -125,6 +125,18 @@ def fix_proof_labels(tex):
     return "".join(pieces) + tex[last:]
 
 
+def fix_proof_boxes(tex):
+    """sphinx-proof 0.4 opens a proof's box with no title argument, so the box took its
+    first token (``\\sphinxAtStartPar``) as the title and printed an empty title bar
+    above "Proof. ...": title the box "Proof" instead."""
+    tex = re.sub(
+        r"\\begin\{sphinxadmonition\}\{note\}\n\\sphinxAtStartPar\nProof\. ",
+        lambda m: "\\begin{sphinxadmonition}{note}{Proof}\n\\sphinxAtStartPar\n",
+        tex,
+    )
+    return re.sub(r"\\begin\{sphinxadmonition\}\{note\}(?=\n)", lambda m: m.group(0) + "{}", tex)
+
+
 def front_matter(tex, root, title="Introduction"):
     """The root document (``book/intro``) opens the book as one unnumbered chapter
     ``title``: Sphinx makes its sections numbered chapters (1-3) before the first part;
@@ -213,7 +225,7 @@ def main():
     source = tex / "book.tex"
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     text = add_parts(fix_proof_labels(source.read_text(encoding="utf-8")), toc)
-    text = front_matter(text, toc["root"])
+    text = fix_proof_boxes(front_matter(text, toc["root"]))
     source.write_text(text, encoding="utf-8")
     print(f"LaTeX source: {tex / 'book.tex'}")
     if args.tex_only:
