@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import pdf_book  # noqa: E402
 import pdf_explorers  # noqa: E402
+import pdf_solutions  # noqa: E402
 
 BUILD = os.environ.get("COURSEKIT_PDF_TESTS", "") not in ("", "0")
 
@@ -36,6 +37,15 @@ def test_config_names_the_book_and_defines_its_macros():
     preamble = sphinx["latex_elements"]["preamble"]
     assert "\\providecommand{\\R}{\\mathbb{R}}" in preamble
     assert "\\providecommand{\\E}{\\mathbb{E}}" in preamble
+
+
+def test_html_build_never_loads_the_pdf_extensions():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    html = set(config["sphinx"].get("local_extensions") or {}) | set(config["sphinx"].get("extra_extensions") or [])
+    assert not {"pdf_explorers", "pdf_solutions"} & html
+    assert {"pdf_explorers", "pdf_solutions"} <= set(pdf_book.pdf_config(config)["sphinx"]["local_extensions"])
+    assert pdf_solutions.SolutionsAppendix.builders == ("latex",)
+    assert pdf_solutions.ChapterTitleNames.builders == ("latex",)
 
 
 def test_proof_labels_get_their_document():
