@@ -108,3 +108,50 @@ def test_parity_tests_get_torch_through_import_torch():
         if p.name != "_torch.py" and re.search(r"importorskip\(\s*[\"']torch", p.read_text())
     ]
     assert not offenders, f"use _torch.import_torch() in {offenders}"
+
+
+_BLOCK_START = re.compile(r"^\s*([-+*]|\d+[.)]|>|#{1,6})\s")
+
+
+def _lines_that_break_inline_math(source):
+    """Lines inside an open $...$ span that Markdown would read as a new block
+    (a "+ 2b" at the start of a line opens a list and cuts the formula in two)."""
+    bad, open_math, fenced, display = [], False, False, False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        if stripped.startswith("$$"):
+            display = not display and not stripped.endswith("$$", 2)
+            continue
+        if display:
+            continue
+        if not stripped:
+            open_math = False
+            continue
+        if open_math and _BLOCK_START.match(line):
+            bad.append(line)
+        singles = re.sub(r"\\\$|\$\$", "", line).count("$")
+        open_math ^= singles % 2 == 1
+    return bad
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_no_line_inside_inline_math_starts_a_block(path):
+    nb = json.loads(path.read_text())
+    bad = [
+        line
+        for cell in nb["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in _lines_that_break_inline_math("".join(cell["source"]))
+    ]
+    assert not bad, f"move the operator to the previous line: {bad}"
+
+
+def test_the_inline_math_check_finds_a_broken_formula():
+    broken = "for the hidden layers $a = 4Wg\n+ 2b$, and the output"
+    assert _lines_that_break_inline_math(broken) == ["+ 2b$, and the output"]
+    assert _lines_that_break_inline_math(broken.replace("\n+ ", " +\n")) == []
