@@ -177,11 +177,13 @@ class Optimizer:
         ``grads``, each parameter's ``.grad`` is used. All gradients are checked
         (shape, dtype, finiteness) before any parameter changes.
         """
-        for group, i, theta, g in self._gather(grads):
-            w = self._scratch.get(theta.dtype)
-            if w is None or w.size < min(theta.size, _blocks.BLOCK):
-                w = self._scratch[theta.dtype] = np.empty(min(theta.size, _blocks.BLOCK), theta.dtype)
-            self._update(theta, g, self.state.setdefault(i, {}), group, w)
+        work = self._gather(grads)
+        with _blocks.one_blas_thread():  # so SciPy's BLAS (axpy) never wakes a second pool
+            for group, i, theta, g in work:
+                w = self._scratch.get(theta.dtype)
+                if w is None or w.size < min(theta.size, _blocks.BLOCK):
+                    w = self._scratch[theta.dtype] = np.empty(min(theta.size, _blocks.BLOCK), theta.dtype)
+                self._update(theta, g, self.state.setdefault(i, {}), group, w)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the ``.grad`` of every parameter that has one (to None, as torch does)."""

