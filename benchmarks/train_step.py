@@ -28,9 +28,11 @@ ROUNDS = 7
 
 
 def interleaved_times(variants, repeat, rounds=ROUNDS):
-    """Median over ``rounds`` of the mean wall time per step (ms) of each variant;
+    """Median over ``rounds`` of the mean wall time per step (ms) of each variant, and
+    of its CPU time (``time.process_time``: what the process ran, all threads);
     the variants take turns within each round."""
     times = {name: [] for name in variants}
+    cpu = {name: [] for name in variants}
     for step, setup in variants.values():  # warm up
         with setup():
             step()
@@ -38,11 +40,13 @@ def interleaved_times(variants, repeat, rounds=ROUNDS):
     for _ in range(rounds):
         for name, (step, setup) in variants.items():
             with setup():
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 for _ in range(repeat):
                     step()
                 times[name].append((time.perf_counter() - t0) / repeat * 1e3)
-    return {name: float(np.median(t)) for name, t in times.items()}
+                cpu[name].append((time.process_time() - c0) / repeat * 1e3)
+    median = {name: float(np.median(t)) for name, t in times.items()}
+    return median, {name: float(np.median(t)) for name, t in cpu.items()}
 
 
 def batch(sizes, n, seed=0):
@@ -113,7 +117,8 @@ def main():
     print(f"machine reference: {reference_ms():.1f} ms (about 16 ms on a quiet 2-core machine)")
     print("ms per step (forward, backward, SGD update), median of 7 interleaved rounds, each")
     print("library at its faster of 1 and 2 BLAS threads; float64 unless stated\n")
-    head = f"{'MLP':<22} {'batch':>5} {'coursekit':>10} {'torch':>10} {'ratio':>6}   {'products only':>13}"
+    print("cpu ratio: CPU ms per step of coursekit / torch, both at one thread\n")
+    head = f"{'MLP':<22} {'batch':>5} {'coursekit':>10} {'torch':>10} {'ratio':>6}   {'products only':>13} {'cpu ratio':>9}"
     print(head)
     rows = [(sizes, n, rep, "float64") for sizes, n, rep in SIZES]
     rows.append((SIZES[1][0], SIZES[1][1], SIZES[1][2], "float32"))
@@ -130,7 +135,7 @@ def main():
                 variants[f"th{k}"] = (torch_step(torch, sizes, n, tdtype), setup)
                 variants[f"npmm{k}"] = (products(sizes, n, np.matmul, np.asarray), numpy_threads(k))
                 variants[f"thmm{k}"] = (products(sizes, n, torch.mm, lambda a: torch.tensor(a, dtype=tdtype)), setup)
-        t = interleaved_times(variants, repeat)
+        t, cpu = interleaved_times(variants, repeat)
         ours = min(t["ck1"], t["ck2"])
         name = "-".join(map(str, sizes)) + (" (f32)" if dtype == "float32" else "")
         if torch is None:
@@ -138,7 +143,8 @@ def main():
             continue
         theirs = min(t["th1"], t["th2"])
         mm = min(t["npmm1"], t["npmm2"]) / min(t["thmm1"], t["thmm2"])
-        print(f"{name:<22} {n:>5} {ours:>10.2f} {theirs:>10.2f} {ours / theirs:>6.2f}   {mm:>13.2f}")
+        cpu_ratio = cpu["ck1"] / cpu["th1"]
+        print(f"{name:<22} {n:>5} {ours:>10.2f} {theirs:>10.2f} {ours / theirs:>6.2f}   {mm:>13.2f} {cpu_ratio:>9.2f}")
     if torch is not None:
         print("\n(f32): torch in float32; coursekit computes in float64 only.")
         torch.set_num_threads(1)
