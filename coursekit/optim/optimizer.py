@@ -146,7 +146,7 @@ class Optimizer:
         for k, group in enumerate(self.param_groups):  # a schedule may have written a bad lr
             self._check_group(group, f"param_groups[{k}] ")
         work, i = [], 0
-        with np.errstate(over="ignore", invalid="ignore"):  # for the sums below
+        with np.errstate(over="ignore", invalid="ignore"):  # for the checks below
             for group in self.param_groups:
                 for p in group["params"]:
                     g = grads[i]
@@ -159,8 +159,9 @@ class Optimizer:
                             raise ValueError(
                                 f"grads[{i}] has shape {g.shape} but parameter {i} has shape {theta.shape}"
                             )
-                        # a finite sum is a fast first check; a sum can overflow, so look closer then
-                        if not np.isfinite(np.add.reduce(g, axis=None)) and not np.isfinite(g).all():
+                        # a finite sum of squares (one BLAS dot) is a fast first check; it can
+                        # overflow, so look closer then
+                        if not np.isfinite(np.vdot(g, g)) and not np.isfinite(g).all():
                             raise FloatingPointError(
                                 f"grads[{i}] (the gradient of parameter {i}) contains inf or nan; "
                                 "no parameter was changed"
@@ -177,9 +178,8 @@ class Optimizer:
         ``grads``, each parameter's ``.grad`` is used. All gradients are checked
         (shape, dtype, finiteness) before any parameter changes.
         """
-        work = self._gather(grads)
         with _blocks.one_blas_thread():  # so SciPy's BLAS (axpy) never wakes a second pool
-            for group, i, theta, g in work:
+            for group, i, theta, g in self._gather(grads):
                 w = self._scratch.get(theta.dtype)
                 if w is None or w.size < min(theta.size, _blocks.BLOCK):
                     w = self._scratch[theta.dtype] = np.empty(min(theta.size, _blocks.BLOCK), theta.dtype)
