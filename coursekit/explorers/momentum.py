@@ -61,7 +61,9 @@ def momentum_explorer(
     eigenvalues 1/kappa and 1 (axes turned by ``angle``), minimum at 0. Controls: the
     condition number kappa, the rate eta and the momentum mu (GD uses the same eta).
     Left: the three paths on the contours; right: the error norms on a log scale with
-    dashed lines of the predicted rates. ``update`` returns ``{"kappa", "lam", "runs"
+    dashed lines of the predicted rates. Per eigenvalue lambda, GD is stable for
+    0 < eta*lambda < 2, heavy ball for < 2(1+mu), Nesterov only for
+    < 2(1+mu)/(1+2mu) (so at Polyak's eta, mu Nesterov diverges). ``update`` returns ``{"kappa", "lam", "runs"
     (method -> momentum.Errors), "theory", "measured" (method -> rate per step)}``."""
     from .. import momentum as mom
     from ..landscapes import Quadratic
