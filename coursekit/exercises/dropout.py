@@ -23,6 +23,16 @@ from .checker import Case, Checker, Misconception
 # p = 0.5 is avoided: there 1/p = 1/(1 - p)
 
 
+# The batches both checkers try, forward and backward: (label, shape, p).
+_BATCHES = [
+    ("a (4, 6) batch, p = 0.2", (4, 6), 0.2),
+    ("a (3, 5) batch, p = 0.7", (3, 5), 0.7),
+    ("p = 0: nothing dropped", (2, 4), 0.0),
+    ("p = 0.9: most units dropped", (5, 8), 0.9),
+    ("one example, a vector of 7 units, p = 0.3", (7,), 0.3),
+]
+
+
 def _forward_cases(rng):
     def case(label, shape, p, train=True, scale=1.0):
         a = rng.normal(size=shape) * scale
@@ -30,11 +40,7 @@ def _forward_cases(rng):
         return Case(label, dict(a=a, p=p, u=u, train=train))
 
     return [
-        case("a (4, 6) batch, p = 0.2", (4, 6), 0.2),
-        case("a (3, 5) batch, p = 0.7", (3, 5), 0.7),
-        case("p = 0: nothing dropped", (2, 4), 0.0),
-        case("p = 0.9: most units dropped", (5, 8), 0.9),
-        case("one example, a vector of 7 units, p = 0.3", (7,), 0.3),
+        *(case(label, shape, p) for label, shape, p in _BATCHES),
         case("large activations (1e6), p = 0.25", (3, 3), 0.25, True, 1e6),
         case("evaluation mode, p = 0.3", (3, 4), 0.3, False),
     ]
@@ -127,11 +133,7 @@ def _backward_cases(rng):
         return Case(label, dict(g=g, mask=mask, p=p))
 
     return [
-        case("a (4, 6) batch, p = 0.2", (4, 6), 0.2),
-        case("a (3, 5) batch, p = 0.7", (3, 5), 0.7),
-        case("p = 0: nothing dropped", (2, 4), 0.0),
-        case("p = 0.9: most units dropped", (5, 8), 0.9),
-        case("one example, a vector of 7 units, p = 0.3", (7,), 0.3),
+        *(case(label, shape, p) for label, shape, p in _BATCHES),
         case("large gradients (1e6), p = 0.25", (3, 3), 0.25, 1e6),
     ]
 
