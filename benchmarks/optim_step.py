@@ -7,6 +7,18 @@ default). The three variants take turns (interleaved rounds of a few steps each)
 so that a busy machine slows them alike; each figure is the median over rounds of
 the CPU time per step (``time.process_time``: time the process ran, not time it
 waited for the neighbours). No asserts: timings on a shared machine are noisy.
+
+Two cases of where the gradient is when ``step`` runs:
+
+- cold: three gradients used in turn, 24 MB, which with the parameters and the
+  state overflow the cache, so the step reads each gradient from main memory;
+- fresh: the gradient is written into one buffer just before each step (untimed),
+  as a backward pass leaves it, so it is still in cache.
+
+coursekit's step reads every gradient once before it writes anything (a
+non-finite gradient raises and leaves every parameter as it was); torch's does
+not check. That read is nearly free on a fresh gradient and a whole extra pass
+over memory on a cold one: plain SGD, whose update is a single pass, shows it most.
 """
 
 import time
@@ -34,17 +46,22 @@ CONFIGS = [
 
 def interleaved_times(steps, rounds=REPEATS, per_round=3):
     """Median over ``rounds`` of the CPU ms per step of each of ``steps`` (a dict of
-    closures); the steps take turns within each round."""
-    for step in steps.values():
-        step()
-        step()  # warm up (state allocation)
+    ``(prepare, step)`` pairs of closures; only ``step`` is timed); the steps take
+    turns within each round."""
+    for prepare, step in steps.values():
+        for _ in range(2):  # warm up (state allocation)
+            prepare()
+            step()
     times = {name: [] for name in steps}
     for _ in range(rounds):
-        for name, step in steps.items():
-            t0 = time.process_time()
+        for name, (prepare, step) in steps.items():
+            total = 0.0
             for _ in range(per_round):
+                prepare()
+                t0 = time.process_time()
                 step()
-            times[name].append((time.process_time() - t0) / per_round)
+                total += time.process_time() - t0
+            times[name].append(total / per_round)
     return {name: 1e3 * float(np.median(t)) for name, t in times.items()}
 
 
@@ -55,18 +72,23 @@ def gradients():
     return rng.normal(size=N), [1e-3 * rng.normal(size=N) for _ in range(3)]
 
 
-def ours(name, hyper):
+def ours(name, hyper, fresh):
     x, grads = gradients()
     opt = getattr(optim, name)([x], **hyper)
     count = iter(range(10**9))
+    g = np.empty(N) if fresh else None
 
-    def step():
-        opt.step([grads[next(count) % 3]])
+    def prepare():
+        nonlocal g
+        if fresh:
+            np.copyto(g, grads[next(count) % 3])
+        else:
+            g = grads[next(count) % 3]
 
-    return step
+    return prepare, lambda: opt.step([g])
 
 
-def theirs(name, hyper, foreach):
+def theirs(name, hyper, foreach, fresh):
     import torch
 
     x0, grads = gradients()
@@ -74,12 +96,15 @@ def theirs(name, hyper, foreach):
     grads = [torch.tensor(g) for g in grads]
     opt = getattr(torch.optim, name)([x], **hyper, foreach=foreach)
     count = iter(range(10**9))
+    buffer = torch.empty(N, dtype=torch.float64)
 
-    def step():
-        x.grad = grads[next(count) % 3]
-        opt.step()
+    def prepare():
+        if fresh:
+            x.grad = buffer.copy_(grads[next(count) % 3])
+        else:
+            x.grad = grads[next(count) % 3]
 
-    return step
+    return prepare, opt.step
 
 
 def trajectory_time(cls, repeats=20, **hyper):
@@ -107,26 +132,29 @@ def main():
         torch.set_num_threads(1)
     except ImportError:
         torch = None
-    print(f"one step on {N:,} float64 parameters, CPU ms per step, median of {REPEATS} interleaved rounds")
-    print(f"{'optimizer':58s} {'ours':>7s} {'torch':>7s} {'ratio':>6s} {'torch*':>7s} {'ratio*':>6s}")
-    print(f"{'':58s} {'':7s} {'(foreach=False)':>14s}  {'(default)':>13s}")
-    for name, hyper in CONFIGS:
-        label = f"{name}({', '.join(f'{k}={v}' for k, v in hyper.items())})"
-        if torch is None:
-            t = interleaved_times({"ours": ours(name, hyper)})
-            print(f"{label:58s} {t['ours']:7.2f}   (torch not installed)")
-            continue
-        t = interleaved_times(
-            {
-                "ours": ours(name, hyper),
-                "single": theirs(name, hyper, foreach=False),
-                "default": theirs(name, hyper, foreach=None),
-            }
-        )
-        print(
-            f"{label:58s} {t['ours']:7.2f} {t['single']:7.2f} {t['ours'] / t['single']:6.2f} "
-            f"{t['default']:7.2f} {t['ours'] / t['default']:6.2f}"
-        )
+    print(f"one step on {N:,} float64 parameters, CPU ms per step, median of {REPEATS} interleaved rounds;")
+    print("ratio = ours / torch(foreach=False); ratio* = ours / torch's default")
+    for fresh in (False, True):
+        print()
+        print("fresh gradient (just written, in cache)" if fresh else "cold gradient (read from main memory)")
+        print(f"{'optimizer':58s} {'ours':>7s} {'torch':>7s} {'ratio':>6s} {'torch*':>7s} {'ratio*':>6s}")
+        for name, hyper in CONFIGS:
+            label = f"{name}({', '.join(f'{k}={v}' for k, v in hyper.items())})"
+            if torch is None:
+                t = interleaved_times({"ours": ours(name, hyper, fresh)})
+                print(f"{label:58s} {t['ours']:7.2f}   (torch not installed)")
+                continue
+            t = interleaved_times(
+                {
+                    "ours": ours(name, hyper, fresh),
+                    "single": theirs(name, hyper, False, fresh),
+                    "default": theirs(name, hyper, None, fresh),
+                }
+            )
+            print(
+                f"{label:58s} {t['ours']:7.2f} {t['single']:7.2f} {t['ours'] / t['single']:6.2f} "
+                f"{t['default']:7.2f} {t['ours'] / t['default']:6.2f}"
+            )
     print()
     print("a 2-D trajectory of 200 steps on Rosenbrock (landscapes.run), best of 20 (ms):")
     for name, hyper in [
