@@ -69,3 +69,17 @@ def test_paths_are_coursekit_sgd(explorer):
 def test_bad_steps():
     with pytest.raises(ValueError, match="steps"):
         figures.momentum_explorer(steps=3)
+
+
+def test_static_grid_is_rate_by_momentum_at_kappa_100(explorer):
+    """The kernel-free page: every (eta, mu) the lesson suggests, kappa held at 100."""
+    from coursekit.explorer import Explorer, control_values
+
+    grid = explorer.static_grid()
+    assert grid == {"lr": [1.0, 1.3, 1.4, 2.1, 3.3, 3.7, 4.0], "momentum": [0.0, 0.5, 0.67, 0.8, 0.9]}
+    assert len(grid["lr"]) * len(grid["momentum"]) <= Explorer.MAX_FRAMES
+    for name, values in grid.items():
+        assert set(values) <= set(control_values(explorer.controls[name]))
+    c = explorer.controls
+    assert (c["kappa"].value, c["lr"].value, c["momentum"].value) == (100, 1.0, 0.8)
+    assert c["lr"].value in grid["lr"] and c["momentum"].value in grid["momentum"]

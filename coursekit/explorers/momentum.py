@@ -52,6 +52,11 @@ def rate_vs_curvature(lam, rates: dict, ax=None, reference: dict | None = None):
 # --- chapter 07: momentum -------------------------------------------------------
 #: the condition numbers of the momentum explorer
 MOMENTUM_KAPPAS = (1, 3, 10, 30, 100, 300, 1000)
+#: the kernel-free page's grid (kappa fixed at 100): the rates and momenta the
+#: lesson's suggestions use (Polyak's 3.3 and 0.67; the divergence order at 0.9;
+#: lowering mu at eta = 1), 7 x 5 = 35 frames
+MOMENTUM_STATIC_LRS = (1.0, 1.3, 1.4, 2.1, 3.3, 3.7, 4.0)
+MOMENTUM_STATIC_MUS = (0.0, 0.5, 0.67, 0.8, 0.9)
 
 
 def momentum_explorer(
@@ -63,7 +68,9 @@ def momentum_explorer(
     Left: the three paths on the contours; right: the error norms on a log scale with
     dashed lines of the predicted rates. Per eigenvalue lambda, GD is stable for
     0 < eta*lambda < 2, heavy ball for < 2(1+mu), Nesterov only for
-    < 2(1+mu)/(1+2mu) (so at Polyak's eta, mu Nesterov diverges). ``update`` returns ``{"kappa", "lam", "runs"
+    < 2(1+mu)/(1+2mu) (so at Polyak's eta, mu Nesterov diverges). The kernel-free page precomputes
+    eta in ``MOMENTUM_STATIC_LRS`` by mu in ``MOMENTUM_STATIC_MUS`` at kappa = 100
+    (the initial values: kappa 100, eta 1.0, mu 0.8). ``update`` returns ``{"kappa", "lam", "runs"
     (method -> momentum.Errors), "theory", "measured" (method -> rate per step)}``."""
     from .. import momentum as mom
     from ..landscapes import Quadratic
@@ -133,5 +140,5 @@ def momentum_explorer(
         ax_path.set_title(f"κ = {kappa}, η = {lr:.2f}, μ = {momentum:.2f}", fontsize=10)
         return {"kappa": kappa, "lam": lam, "runs": runs, "theory": theory, "measured": measured}
 
-    static = {"momentum": [0.0, 0.5, 0.7, 0.8, 0.9, 0.95], "kappa": [10, 100, 1000]}
+    static = {"lr": list(MOMENTUM_STATIC_LRS), "momentum": list(MOMENTUM_STATIC_MUS)}
     return Explorer(fig, draw, controls, static=static)
