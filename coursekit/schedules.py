@@ -382,29 +382,29 @@ FAMILIES = ("constant", "step", "exponential", "1/t", "1/√t", "inverse sqrt", 
 
 def by_name(name, base_lr, total_steps, warmup=0, end_factor=0.01) -> Schedule:
     r"""A schedule of family ``name`` over ``total_steps`` steps :math:`T`, tuned so
-    that families can be compared: each decays from :math:`\eta_0` to
-    :math:`\eta_T \approx` ``end_factor`` :math:`\cdot\,\eta_0`.
+    that families can be compared: each decays from the peak rate :math:`\eta_{\max}` (``base_lr``)
+    to :math:`\eta_T \approx` ``end_factor`` :math:`\cdot\,\eta_{\max}`.
 
     =================  ===================================================================
-    ``"constant"``     :math:`\eta_0` (``end_factor`` unused)
+    ``"constant"``     :math:`\eta_{\max}` (``end_factor`` unused)
     ``"step"``         :class:`MultiStepLR`, milestones at :math:`T/2` and :math:`3T/4`,
-                       ``gamma`` :math:`= \sqrt{r}`, so :math:`\eta_T = r\eta_0`
+                       ``gamma`` :math:`= \sqrt{r}`, so :math:`\eta_T = r\eta_{\max}`
     ``"exponential"``  :class:`ExponentialLR` with ``gamma`` :math:`= r^{1/T}`
     ``"1/t"``          :class:`InverseTimeLR`, power 1, :math:`t_0 = rT/(1-r)`
     ``"1/√t"``         :class:`InverseTimeLR`, power 1/2, :math:`t_0 = r^2T/(1-r^2)`
     ``"inverse sqrt"`` :class:`InverseSqrtLR` with ``warmup_steps = max(warmup, 1)``; its end
-                       rate :math:`\eta_0\sqrt{\text{warmup}/T}` is set by the warm-up, not by
+                       rate :math:`\eta_{\max}\sqrt{\text{warmup}/T}` is set by the warm-up, not by
                        ``end_factor``, and it has its own warm-up (no extra one is added)
-    ``"cosine"``       :class:`CosineAnnealingLR`, ``eta_min`` :math:`= r\eta_0`
+    ``"cosine"``       :class:`CosineAnnealingLR`, ``eta_min`` :math:`= r\eta_{\max}`
     ``"cosine restarts"`` :class:`CosineAnnealingWarmRestarts`, ``T_mult=2`` and
                        :math:`T_0 = \lceil T/7\rceil` (cycles of :math:`T/7, 2T/7, 4T/7`),
-                       ``eta_min`` :math:`= r\eta_0`
+                       ``eta_min`` :math:`= r\eta_{\max}`
     ``"polynomial"``   :class:`PolynomialLR`, power 2, down to 0 (``end_factor`` unused)
     =================  ===================================================================
 
     with :math:`r` = ``end_factor``. With ``warmup`` :math:`= w > 0` (families other than
-    "inverse sqrt") the rate first rises linearly, :class:`LinearLR` from :math:`\eta_0/w`
-    to :math:`\eta_0` over :math:`w` steps, and the family runs over the remaining
+    "inverse sqrt") the rate first rises linearly, :class:`LinearLR` from :math:`\eta_{\max}/w`
+    to :math:`\eta_{\max}` over :math:`w` steps, and the family runs over the remaining
     :math:`T - w` steps (:class:`SequentialLR`).
     """
     if name not in FAMILIES:
